@@ -1,0 +1,119 @@
+#pragma once
+// regend's configuration: one struct, loaded from (in increasing precedence) built-in
+// defaults, a TOML file, REGEN_* environment variables and command-line flags.
+//
+// Every key is described once, in the key table in config_keys.cpp: its path, default, whether
+// SIGHUP reload applies it, and its validation. conf/regend.toml documents the same keys; a unit
+// test keeps the two in step.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace regen::config {
+
+using Millis = std::chrono::milliseconds;
+
+// "HOST:PORT" as written by the operator; IPv6 hosts are bracketed: "[::1]:8080".
+struct ListenAddress {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  // 0 = let the kernel choose (tests use it; status reports the real port)
+  std::string to_string() const;
+  friend bool operator==(const ListenAddress&, const ListenAddress&) = default;
+};
+
+struct ServerConfig {
+  ListenAddress listen;
+  unsigned io_threads = 0;  // 0 = one per core
+  unsigned max_connections = 10000;
+  uint64_t max_header_bytes = 16 * 1024;  // request line + headers; past it: 431
+  uint64_t max_body_bytes = 1024 * 1024;  // past it: 413
+  Millis header_timeout{10'000};          // first byte to end of headers; past it: 408
+  Millis body_timeout{30'000};            // end of headers to end of body; past it: 408
+  Millis idle_timeout{60'000};            // keep-alive wait for the next request
+  Millis write_timeout{30'000};           // sending one response
+  Millis drain_timeout{30'000};           // SIGTERM/drain: longest wait for in-flight work
+};
+
+struct StorageConfig {
+  std::string data_dir = "./var";  // the SQLite file lives here
+};
+
+struct AdminConfig {
+  std::string socket;  // empty = <storage.data_dir>/regend.sock
+};
+
+struct LogConfig {
+  std::string level = "info";  // trace|debug|info|warn|error|critical|off
+  bool access_log = true;      // one line per HTTP request
+};
+
+struct Config {
+  ServerConfig server;
+  StorageConfig storage;
+  AdminConfig admin;
+  LogConfig log;
+
+  // The admin socket path with its default applied.
+  std::string admin_socket_path() const;
+};
+
+// One problem found while loading, with the key it concerns ("server.listen"), or the file
+// itself ("" key) for TOML syntax errors and unreadable files.
+struct ConfigError {
+  std::string key;
+  std::string message;
+  std::string to_string() const;  // "server.listen: expected HOST:PORT, got \"x\""
+};
+
+// Where configuration comes from. Later sources override earlier ones.
+struct ConfigSources {
+  std::optional<std::string> file;                 // --config PATH; absent = defaults only
+  std::map<std::string, std::string> environment;  // the process environment (all of it)
+  std::map<std::string, std::string> overrides;    // key path -> value, from command-line flags
+};
+
+struct LoadResult {
+  Config config;                    // meaningful only when errors is empty
+  std::vector<ConfigError> errors;  // every problem found, not just the first
+  bool ok() const { return errors.empty(); }
+};
+
+// Loads and validates configuration. Never throws; never stops at the first error.
+// Environment variables are REGEN_<SECTION>_<KEY> in upper case (REGEN_SERVER_LISTEN);
+// variables that name no key are ignored (REGEN_URL belongs to regenctl).
+LoadResult load(const ConfigSources& sources);
+
+// Collects the current process environment for ConfigSources::environment.
+std::map<std::string, std::string> process_environment();
+
+// Description of one key, for documentation, --check-config output and reload.
+struct KeyInfo {
+  std::string path;           // "server.max_body_bytes"
+  std::string default_value;  // as written in TOML
+  bool reloadable = false;    // SIGHUP applies it without a restart
+  std::string help;
+};
+const std::vector<KeyInfo>& keys();
+
+// The value of `key` in `config`, formatted as TOML would write it. Empty for unknown keys.
+std::string value_of(const Config& config, const std::string& key);
+
+// Keys whose values differ between two configs, split by whether reload can apply them.
+struct ConfigDiff {
+  std::vector<std::string> reloadable;
+  std::vector<std::string> needs_restart;
+};
+ConfigDiff diff(const Config& before, const Config& after);
+
+// Parses "250ms", "10s", "5m", "1h" (and combinations such as "1m30s").
+std::optional<Millis> parse_duration(const std::string& text);
+std::string format_duration(Millis value);
+
+// Parses "HOST:PORT" / "[V6]:PORT"; nullopt with a reason on failure.
+std::optional<ListenAddress> parse_listen_address(const std::string& text, std::string* why);
+
+}  // namespace regen::config

@@ -1,0 +1,311 @@
+#include "common/config_keys.h"
+
+#include <sys/un.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+#include "common/result.h"
+
+namespace regen::config::detail {
+namespace {
+
+using namespace std::chrono_literals;
+
+// sun_path includes the terminating NUL, hence "shorter than".
+constexpr std::size_t kMaxSocketPath = sizeof(sockaddr_un{}.sun_path);
+
+Error rejected(std::string why) { return Error{ErrorCode::kInvalidArgument, std::move(why)}; }
+
+Error type_mismatch(std::string_view expected, const RawValue& raw) {
+  return rejected("expected " + std::string(expected) + ", got " + describe(raw));
+}
+
+// Value kinds. Each says how to read its value from the file (from_raw, or kExpected plus
+// from_text for string-typed kinds), from an env var or flag (from_text), and how TOML writes
+// it (format). Validation lives in the readers, so a value is checked wherever it comes from.
+
+template <typename T>
+struct Integer {
+  using Value = T;
+  T min;
+  T max;
+
+  Result<T> from_raw(const RawValue& raw) const {
+    const auto* number = std::get_if<std::int64_t>(&raw);
+    if (number == nullptr) return type_mismatch("an integer", raw);
+    if (*number < 0 || !in_range(static_cast<std::uint64_t>(*number))) {
+      return out_of_range(std::to_string(*number));
+    }
+    return static_cast<T>(*number);
+  }
+
+  Result<T> from_text(const std::string& text) const {
+    std::uint64_t number = 0;
+    const char* end = text.data() + text.size();
+    auto [stop, ec] = std::from_chars(text.data(), end, number);
+    if (ec == std::errc::result_out_of_range) return out_of_range(text);
+    if (ec != std::errc{} || stop != end) {
+      return rejected("expected " + std::string(min > 0 ? "a positive" : "a non-negative") +
+                      " integer, got " + toml_quote(text));
+    }
+    if (!in_range(number)) return out_of_range(text);
+    return static_cast<T>(number);
+  }
+
+  std::string format(T value) const { return std::to_string(value); }
+
+  bool in_range(std::uint64_t number) const { return number >= min && number <= max; }
+
+  Error out_of_range(const std::string& got) const {
+    return rejected("must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                    ", got " + got);
+  }
+};
+
+struct Duration {
+  using Value = Millis;
+  static constexpr std::string_view kExpected = "a duration string such as \"10s\"";
+  Millis min = 1ms;
+  Millis max = 24h;
+
+  Result<Millis> from_text(const std::string& text) const {
+    if (text.starts_with('-')) return rejected("must be positive, got " + toml_quote(text));
+    std::optional<Millis> value = parse_duration(text);
+    if (!value) {
+      return rejected(R"(expected a duration such as "250ms", "10s", "5m", "1h" or "1m30s", got )" +
+                      toml_quote(text));
+    }
+    if (*value < min || *value > max) {
+      return rejected("must be between " + format_duration(min) + " and " + format_duration(max) +
+                      ", got " + toml_quote(text));
+    }
+    return *value;
+  }
+
+  std::string format(Millis value) const { return toml_quote(format_duration(value)); }
+};
+
+struct Listen {
+  using Value = ListenAddress;
+  static constexpr std::string_view kExpected = "a string \"HOST:PORT\"";
+
+  Result<ListenAddress> from_text(const std::string& text) const {
+    std::string why;
+    std::optional<ListenAddress> address = parse_listen_address(text, &why);
+    if (!address) return rejected(why + ", got " + toml_quote(text));
+    return *address;
+  }
+
+  std::string format(const ListenAddress& value) const { return toml_quote(value.to_string()); }
+};
+
+struct Text {
+  using Value = std::string;
+  static constexpr std::string_view kExpected = "a string";
+  bool allow_empty = false;
+
+  Result<std::string> from_text(const std::string& text) const {
+    if (text.empty() && !allow_empty) return rejected("must not be empty");
+    return text;
+  }
+
+  std::string format(const std::string& value) const { return toml_quote(value); }
+};
+
+struct OneOf {
+  using Value = std::string;
+  static constexpr std::string_view kExpected = "a string";
+  std::vector<std::string_view> choices;
+
+  Result<std::string> from_text(const std::string& text) const {
+    if (std::find(choices.begin(), choices.end(), text) != choices.end()) return text;
+    std::string list;
+    for (std::string_view choice : choices) list += (list.empty() ? "" : "|") + std::string(choice);
+    return rejected("expected one of " + list + ", got " + toml_quote(text));
+  }
+
+  std::string format(const std::string& value) const { return toml_quote(value); }
+};
+
+struct Flag {
+  using Value = bool;
+
+  Result<bool> from_raw(const RawValue& raw) const {
+    if (const auto* value = std::get_if<bool>(&raw)) return *value;
+    return type_mismatch("a boolean (true or false)", raw);
+  }
+
+  // Environment files spell booleans many ways; accept the common ones.
+  Result<bool> from_text(const std::string& text) const {
+    std::string lower = text;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (lower == "true" || lower == "1" || lower == "yes" || lower == "on") return true;
+    if (lower == "false" || lower == "0" || lower == "no" || lower == "off") return false;
+    return rejected("expected true or false, got " + toml_quote(text));
+  }
+
+  std::string format(bool value) const { return value ? "true" : "false"; }
+};
+
+template <typename Kind>
+Result<typename Kind::Value> read_raw(const Kind& kind, const RawValue& raw) {
+  if constexpr (requires { kind.from_raw(raw); }) {
+    return kind.from_raw(raw);
+  } else {
+    const auto* text = std::get_if<std::string>(&raw);
+    if (text == nullptr) return type_mismatch(Kind::kExpected, raw);
+    return kind.from_text(*text);
+  }
+}
+
+template <typename T>
+Rejection store(Result<T> value, T& field) {
+  if (!value) return value.error().message;
+  field = std::move(value).value();
+  return std::nullopt;
+}
+
+std::string env_var_name(std::string_view path) {
+  std::string name = "REGEN_";
+  for (char c : path) {
+    name += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return name;
+}
+
+enum class Reload { kYes, kNo };
+
+// A key's field is named by two member pointers (&Config::server, &ServerConfig::listen), which
+// serve both the setters (Config&) and format (const Config&).
+template <typename Kind, typename Section, typename Field>
+KeyDef key(std::string_view path, Reload reload, Section Config::*section, Field Section::*field,
+           Kind kind, std::string_view help,
+           std::function<Rejection(const Config&)> check_final = {}) {
+  static_assert(std::is_same_v<Field, typename Kind::Value>, "a key's kind must match its field");
+  auto access = [ section, field ](auto& config) -> auto& { return (config.*section).*field; };
+  KeyDef def;
+  def.info.path = std::string(path);
+  def.info.reloadable = reload == Reload::kYes;
+  def.info.help = std::string(help);
+  def.env_var = env_var_name(path);
+  def.set_from_toml = [kind, access](const RawValue& raw, Config& config) -> Rejection {
+    return store(read_raw(kind, raw), access(config));
+  };
+  def.set_from_text = [kind, access](const std::string& text, Config& config) -> Rejection {
+    return store(kind.from_text(text), access(config));
+  };
+  def.format = [kind, access](const Config& config) { return kind.format(access(config)); };
+  def.check_final = std::move(check_final);
+  // Defaults live in config.h's member initializers; the table only renders them.
+  def.info.default_value = def.format(Config{});
+  return def;
+}
+
+Rejection check_socket_path(const Config& config) {
+  const std::string path = config.admin_socket_path();
+  if (path.size() < kMaxSocketPath) return std::nullopt;
+  std::string why = "socket path " + toml_quote(path) + " is " + std::to_string(path.size()) +
+                    " bytes; Unix socket paths must be shorter than " +
+                    std::to_string(kMaxSocketPath);
+  if (config.admin.socket.empty()) {
+    why += " (this is the default under the data directory; set a shorter socket path)";
+  }
+  return why;
+}
+
+std::vector<KeyDef> build_table() {
+  constexpr std::uint64_t kKiB = 1024;
+  constexpr std::uint64_t kMiB = 1024 * kKiB;
+  const Duration timeout{};
+  using C = Config;
+  using S = ServerConfig;
+  return {
+      key("server.listen", Reload::kNo, &C::server, &S::listen, Listen{},
+          "Address the HTTP API listens on: HOST:PORT, IPv6 as [::1]:8080; port 0 = any free."),
+      key("server.io_threads", Reload::kNo, &C::server, &S::io_threads, Integer<unsigned>{0, 256},
+          "Threads running HTTP I/O; 0 = one per CPU core."),
+      key("server.max_connections", Reload::kYes, &C::server, &S::max_connections,
+          Integer<unsigned>{1, 1'000'000},
+          "Most client connections open at once; more wait in the accept backlog."),
+      key("server.max_header_bytes", Reload::kYes, &C::server, &S::max_header_bytes,
+          Integer<std::uint64_t>{kKiB, kMiB},
+          "Largest request line plus headers, in bytes; larger requests get 431."),
+      key("server.max_body_bytes", Reload::kYes, &C::server, &S::max_body_bytes,
+          Integer<std::uint64_t>{kKiB, 256 * kMiB},
+          "Largest request body, in bytes; larger bodies get 413."),
+      key("server.header_timeout", Reload::kYes, &C::server, &S::header_timeout, timeout,
+          "Longest wait from a request's first byte to the end of its headers; past it: 408."),
+      key("server.body_timeout", Reload::kYes, &C::server, &S::body_timeout, timeout,
+          "Longest wait from the end of the headers to the end of the body; past it: 408."),
+      key("server.idle_timeout", Reload::kYes, &C::server, &S::idle_timeout, timeout,
+          "How long a keep-alive connection may wait for its next request."),
+      key("server.write_timeout", Reload::kYes, &C::server, &S::write_timeout, timeout,
+          "Longest time to send one response."),
+      key("server.drain_timeout", Reload::kYes, &C::server, &S::drain_timeout, timeout,
+          "On SIGTERM or drain, longest wait for in-flight requests before exiting."),
+      key("storage.data_dir", Reload::kNo, &C::storage, &StorageConfig::data_dir, Text{},
+          "Directory holding the SQLite database."),
+      key("admin.socket", Reload::kNo, &C::admin, &AdminConfig::socket, Text{.allow_empty = true},
+          "Unix socket regenctl talks to; empty = regend.sock in the data directory.",
+          check_socket_path),
+      key("log.level", Reload::kYes, &C::log, &LogConfig::level,
+          OneOf{{"trace", "debug", "info", "warn", "error", "critical", "off"}},
+          "Least severe level logged."),
+      key("log.access_log", Reload::kYes, &C::log, &LogConfig::access_log, Flag{},
+          "Log one line per HTTP request."),
+  };
+}
+
+}  // namespace
+
+const std::vector<KeyDef>& key_table() {
+  static const std::vector<KeyDef> table = build_table();
+  return table;
+}
+
+const KeyDef* find_key(std::string_view path) {
+  for (const KeyDef& def : key_table()) {
+    if (def.info.path == path) return &def;
+  }
+  return nullptr;
+}
+
+std::string describe(const RawValue& value) {
+  struct Describe {
+    std::string operator()(std::int64_t) const { return "an integer"; }
+    std::string operator()(bool) const { return "a boolean"; }
+    std::string operator()(const std::string&) const { return "a string"; }
+    std::string operator()(const OtherType& other) const { return other.description; }
+  };
+  return std::visit(Describe{}, value);
+}
+
+std::string toml_quote(std::string_view text) {
+  static constexpr std::pair<char, std::string_view> kEscapes[] = {
+      {'"', "\\\""}, {'\\', "\\\\"}, {'\b', "\\b"}, {'\t', "\\t"},
+      {'\n', "\\n"}, {'\f', "\\f"},  {'\r', "\\r"}};
+  std::string out = "\"";
+  for (char c : text) {
+    const auto* escape = std::find_if(std::begin(kEscapes), std::end(kEscapes),
+                                      [c](const auto& entry) { return entry.first == c; });
+    if (escape != std::end(kEscapes)) {
+      out += escape->second;
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned char>(c));
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace regen::config::detail

@@ -1,0 +1,57 @@
+#pragma once
+// The admin-socket subcommands: registration on the CLI, and the pure functions that turn a
+// reply into output, declared here so tests can check them without a daemon.
+//
+// Each add_*_command adds one subcommand whose callback runs the command (after the whole
+// command line is parsed) and stores its exit code in `context.exit_code`. `context` must
+// outlive the parse.
+
+#include <boost/json/value.hpp>
+
+#include <string>
+
+#include "regenctl/admin_client.h"
+#include "regenctl/options.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace regen::ctl {
+
+void add_status_command(CLI::App& app, CommandContext& context);
+void add_health_command(CLI::App& app, CommandContext& context);
+void add_drain_command(CLI::App& app, CommandContext& context);
+void add_reload_command(CLI::App& app, CommandContext& context);
+
+// The `status` table for a status reply's data; any field missing or mistyped shows as "-".
+std::string render_status_table(const boost::json::value& data);
+
+struct HealthVerdict {
+  bool healthy = false;
+  std::string reason;  // why not healthy; "" when healthy
+};
+
+// Healthy means the daemon answered `status` and is not draining (a reply without "draining"
+// counts as not draining).
+HealthVerdict judge_health(const AdminResult& status_reply);
+
+// "healthy: regend 0.1.0, up 12s" or "unhealthy: <reason>".
+// REQUIRES: verdict == judge_health(status_reply)
+std::string render_health_line(const HealthVerdict& verdict, const AdminResult& status_reply);
+
+// "drained in 0.12s: 4 connections closed, 2 in-flight requests completed, 0 forced".
+std::string render_drain_summary(const boost::json::value& data);
+
+// Whether a drain reply reports a complete drain (drained, and not cut short by its timeout).
+bool drain_succeeded(const boost::json::value& data);
+
+// "drain timed out after 30.00s: 3 connections forced closed (4 closed, 2 in-flight requests
+// completed)": the error line for a drain that did not complete.
+std::string describe_incomplete_drain(const boost::json::value& data);
+
+// "reloaded /etc/regend/regend.toml: applied log.level; needs restart: server.listen", or
+// "... : no changes".
+std::string render_reload_summary(const boost::json::value& data);
+
+}  // namespace regen::ctl

@@ -1,0 +1,39 @@
+#pragma once
+// The admin console's commands, listed in one table with their help text (the pgbouncer /
+// redis habit): `help` prints the table, dispatch looks commands up in it.
+
+#include <boost/json/object.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/admin_protocol.h"
+
+namespace regen::admin {
+
+// Delivers a command's response; may be called later (drain waits) but exactly once.
+using Reply = std::function<void(Response)>;
+
+struct Command {
+  std::string name;
+  std::string summary;    // one line for `help`
+  std::string args_help;  // "timeout_ms: integer, optional" or "" when it takes none
+  std::function<void(const boost::json::object& args, Reply reply)> run;
+};
+
+class CommandRegistry {
+ public:
+  // Start-up only. Aborts on a duplicate name (a programming error).
+  void add(Command command);
+
+  // Runs the named command, or replies unknown_command naming the available ones.
+  void dispatch(const Request& request, Reply reply) const;
+
+  const std::vector<Command>& commands() const { return commands_; }
+
+ private:
+  std::vector<Command> commands_;
+};
+
+}  // namespace regen::admin

@@ -1,0 +1,373 @@
+// One HTTP/1.1 connection as a coroutine: idle wait → header → body → dispatch → write, with
+// a deadline per phase. The shape follows Beast's awaitable server example; the additions are
+// the phase deadlines that answer 408, the limits that answer 413/431, and drain awareness.
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <array>
+
+#include "common/version.h"
+#include "regend/http/error_response.h"
+#include "regend/http/worker.h"
+#include "regend/middleware/access_log.h"
+#include "regend/middleware/request_id.h"
+
+namespace regen::http::detail {
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using boost::system::error_code;
+using RequestMessage = bhttp::request<bhttp::string_body>;
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+// After an error response the connection closes; reading (and discarding) what the client is
+// still sending for a moment lets it see our answer instead of a TCP reset.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr std::size_t kLingerBytes = 1024 * 1024;
+const std::string kServerHeader = std::string("regend/") + kVersion;
+
+// Keeps the worker's registry and the open-connection count in step with the coroutine.
+class ConnectionScope {
+ public:
+  ConnectionScope(Worker& worker, const SessionServices& services, Connection& conn)
+      : worker_(worker), services_(services), conn_(conn) {
+    conn_.registration = worker_.connections.insert(worker_.connections.end(), &conn_);
+  }
+  ~ConnectionScope() {
+    worker_.connections.erase(conn_.registration);
+    conn_.clear_deadline();
+    conn_.timer.cancel();
+    error_code ignored;
+    conn_.socket.close(ignored);
+    services_.stats->open_connections.fetch_sub(1);
+    services_.on_connection_closed();
+  }
+  ConnectionScope(const ConnectionScope&) = delete;
+  ConnectionScope& operator=(const ConnectionScope&) = delete;
+
+ private:
+  Worker& worker_;
+  const SessionServices& services_;
+  Connection& conn_;
+};
+
+class InFlight {
+ public:
+  explicit InFlight(const SessionServices& services) : services_(services) {
+    services_.stats->in_flight_requests.fetch_add(1);
+  }
+  ~InFlight() {
+    services_.stats->in_flight_requests.fetch_sub(1);
+    services_.stats->requests_total.fetch_add(1);
+    if (services_.draining->load()) services_.stats->drain_requests_completed.fetch_add(1);
+  }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  const SessionServices& services_;
+};
+
+std::string_view lookup_header(const void* source, std::string_view name) {
+  const auto& message = *static_cast<const RequestMessage*>(source);
+  auto it = message.find(name);
+  if (it == message.end()) return {};
+  return std::string_view(it->value().data(), it->value().size());
+}
+
+// Bridges Responder (any thread, no Asio) to the awaiting coroutine: the response is posted
+// to the connection's io thread, where the coroutine resumes.
+template <typename Handler>
+class SessionCompletion final : public Responder::Completion {
+ public:
+  SessionCompletion(Handler handler, asio::io_context::executor_type executor,
+                    std::string_view request_id)
+      : handler_(std::move(handler)), executor_(executor), request_id_(request_id) {}
+
+  void complete(Response response) override {
+    asio::post(executor_,
+               [handler = std::move(handler_), response = std::move(response)]() mutable {
+                 std::move(handler)(std::move(response));
+               });
+  }
+  void abandon() override {
+    spdlog::error("request {}: handler dropped its responder without answering", request_id_);
+    complete(error_response(ErrorCode::kInternal, "internal error", request_id_));
+  }
+
+ private:
+  Handler handler_;
+  asio::io_context::executor_type executor_;
+  std::string_view request_id_;
+};
+
+template <typename Token>
+auto async_dispatch(Worker& worker, const SessionServices& services, Request& request,
+                    std::string_view* route, Token&& token) {
+  return asio::async_initiate<Token, void(Response)>(
+      [&worker, &services, &request, route](auto handler) {
+        auto completion = std::make_unique<SessionCompletion<decltype(handler)>>(
+            std::move(handler), worker.ioc.get_executor(), request.request_id);
+        try {
+          *route = (*services.dispatch)(request, Responder(std::move(completion)));
+        } catch (const std::exception& e) {
+          // The Responder was destroyed during unwinding and has answered 500 already.
+          spdlog::error("request {}: handler threw: {}", request.request_id, e.what());
+        }
+      },
+      token);
+}
+
+asio::awaitable<std::size_t> write_response(Connection& conn, const Limits& limits,
+                                            Response& response, unsigned version, bool keep_alive,
+                                            std::string_view request_id) {
+  bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status), version};
+  message.set(bhttp::field::server, kServerHeader);
+  message.set(bhttp::field::content_type, response.content_type);
+  message.set("X-Request-ID", request_id);
+  for (const auto& [name, value] : response.headers) message.set(name, value);
+  message.body() = std::move(response.body);
+  message.keep_alive(keep_alive);
+  message.prepare_payload();
+  conn.phase = Connection::Phase::kWriting;
+  conn.set_deadline(limits.write_timeout);
+  auto [ec, written] = co_await bhttp::async_write(conn.socket, message, kNoThrow);
+  co_return ec ? 0 : written;
+}
+
+asio::awaitable<void> linger_and_close(Connection& conn) {
+  error_code ignored;
+  conn.socket.shutdown(tcp::socket::shutdown_send, ignored);
+  conn.set_deadline(kLingerTime);
+  std::array<char, 4096> scratch;
+  std::size_t discarded = 0;
+  while (discarded < kLingerBytes) {
+    auto [ec, n] = co_await conn.socket.async_read_some(asio::buffer(scratch), kNoThrow);
+    if (ec) break;
+    discarded += n;
+  }
+  conn.socket.close(ignored);
+}
+
+// Answers a request that could not be read (timeout, limits, malformed) and closes.
+asio::awaitable<void> reject_request(Connection& conn, const Limits& limits, ErrorCode code,
+                                     std::string message, Clock::time_point started) {
+  std::string request_id = middleware::generate_request_id();
+  Response response = error_response(code, message, request_id);
+  unsigned status = response.status;
+  std::size_t written = co_await write_response(conn, limits, response, 11, false, request_id);
+  middleware::log_access({.method = "",
+                          .route = "-",
+                          .path = "",
+                          .status = status,
+                          .duration = Clock::now() - started,
+                          .bytes_in = 0,
+                          .bytes_out = written,
+                          .request_id = request_id,
+                          .client = conn.peer});
+  co_await linger_and_close(conn);
+}
+
+// What a failed read means for the client: an answer, or (nullopt) a quiet close.
+struct ReadFailure {
+  ErrorCode code;
+  std::string message;
+};
+std::optional<ReadFailure> classify_read_error(const Connection& conn, error_code ec,
+                                               const Limits& limits, bool in_body) {
+  if (conn.phase == Connection::Phase::kClosing) return std::nullopt;
+  if (conn.timed_out) {
+    return ReadFailure{ErrorCode::kRequestTimeout,
+                       in_body ? "request body not received within the body timeout"
+                               : "request header not received within the header timeout"};
+  }
+  if (ec == bhttp::error::header_limit) {
+    return ReadFailure{
+        ErrorCode::kHeaderTooLarge,
+        "request header larger than " + std::to_string(limits.max_header_bytes) + " bytes"};
+  }
+  if (ec == bhttp::error::body_limit) {
+    return ReadFailure{
+        ErrorCode::kPayloadTooLarge,
+        "request body larger than " + std::to_string(limits.max_body_bytes) + " bytes"};
+  }
+  if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() &&
+      ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+    return ReadFailure{ErrorCode::kInvalidArgument, "malformed HTTP request: " + ec.message()};
+  }
+  return std::nullopt;  // peer closed, reset or cancelled: nobody to answer
+}
+
+bool iequals(std::string_view a, std::string_view b) { return beast::iequals(a, b); }
+
+// Serves one request. Returns whether the connection stays open for another.
+asio::awaitable<bool> serve_one(Worker& worker, const SessionServices& services, Connection& conn,
+                                beast::flat_buffer& buffer) {
+  std::shared_ptr<const Limits> limits = worker.limits;
+  if (buffer.size() == 0) {
+    // Draining: a connection with nothing to read closes; one whose next request is already
+    // in the kernel buffer is served (with Connection: close).
+    if (services.draining->load() && conn.socket.available() == 0) co_return false;
+    conn.phase = Connection::Phase::kIdle;
+    conn.set_deadline(limits->idle_timeout);
+    auto [ec] = co_await conn.socket.async_wait(tcp::socket::wait_read, kNoThrow);
+    if (ec || conn.phase == Connection::Phase::kClosing) co_return false;
+  }
+
+  conn.phase = Connection::Phase::kReading;
+  conn.set_deadline(limits->header_timeout);
+  const Clock::time_point started = Clock::now();
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(limits->max_header_bytes));
+  parser.body_limit(limits->max_body_bytes);
+  auto [header_ec, header_bytes] =
+      co_await bhttp::async_read_header(conn.socket, buffer, parser, kNoThrow);
+  if (header_ec) {
+    if (auto failure = classify_read_error(conn, header_ec, *limits, false)) {
+      co_await reject_request(conn, *limits, failure->code, failure->message, started);
+    }
+    co_return false;
+  }
+
+  InFlight in_flight(services);
+  RequestMessage& message = parser.get();
+  std::size_t body_bytes = 0;
+  if (!parser.is_done()) {
+    if (iequals(message[bhttp::field::expect], "100-continue")) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      co_await asio::async_write(conn.socket, asio::buffer(kContinue), kNoThrow);
+    }
+    conn.set_deadline(limits->body_timeout);
+    auto [body_ec, read] = co_await bhttp::async_read(conn.socket, buffer, parser, kNoThrow);
+    if (body_ec) {
+      if (auto failure = classify_read_error(conn, body_ec, *limits, true)) {
+        co_await reject_request(conn, *limits, failure->code, failure->message, started);
+      }
+      co_return false;
+    }
+    body_bytes = message.body().size();
+  }
+
+  Request request;
+  request.method = message.method_string();
+  request.target = message.target();
+  std::size_t question = request.target.find('?');
+  request.path = request.target.substr(0, question);
+  if (question != std::string_view::npos) request.query = request.target.substr(question + 1);
+  request.body = message.body();
+  request.client = conn.peer;
+  std::string generated_id;
+  request.request_id = middleware::choose_request_id(message["X-Request-ID"], generated_id);
+  request.set_header_source(&message, &lookup_header);
+
+  conn.phase = Connection::Phase::kHandling;
+  conn.clear_deadline();
+  std::string_view route = "-";
+  Response response =
+      co_await async_dispatch(worker, services, request, &route, asio::use_awaitable);
+  if (conn.phase == Connection::Phase::kClosing) co_return false;
+
+  const bool keep_alive = message.keep_alive() && !services.draining->load();
+  const unsigned status = response.status;
+  std::size_t written = co_await write_response(conn, *limits, response, message.version(),
+                                                keep_alive, request.request_id);
+  middleware::log_access({.method = request.method,
+                          .route = route,
+                          .path = request.path,
+                          .status = status,
+                          .duration = Clock::now() - started,
+                          .bytes_in = body_bytes,
+                          .bytes_out = written,
+                          .request_id = request.request_id,
+                          .client = conn.peer});
+  co_return written > 0 && keep_alive;
+}
+
+asio::awaitable<void> run_session(Worker& worker, SessionServices services,
+                                  std::shared_ptr<Connection> conn) {
+  ConnectionScope scope(worker, services, *conn);
+  beast::flat_buffer buffer;
+  try {
+    while (co_await serve_one(worker, services, *conn, buffer)) {
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("connection {}: {}", conn->peer, e.what());
+  }
+}
+
+asio::awaitable<void> run_rejection(std::shared_ptr<Connection> conn, Limits limits) {
+  co_await reject_request(*conn, limits, ErrorCode::kUnavailable,
+                          "too many open connections; retry shortly", Clock::now());
+  conn->clear_deadline();
+  conn->timer.cancel();
+}
+
+std::string describe_peer(const tcp::socket& socket) {
+  error_code ec;
+  tcp::endpoint endpoint = socket.remote_endpoint(ec);
+  if (ec) return "-";
+  std::string address = endpoint.address().to_string();
+  if (endpoint.address().is_v6()) address = "[" + address + "]";
+  return address + ":" + std::to_string(endpoint.port());
+}
+
+}  // namespace
+
+void Connection::set_deadline(Clock::duration timeout) {
+  deadline = Clock::now() + timeout;
+  timed_out = false;
+  if (!timer_armed || timer.expiry() > deadline) arm();
+}
+
+void Connection::arm() {
+  timer.expires_at(deadline);  // a pending wait completes with operation_aborted
+  timer_armed = true;
+  timer.async_wait([self = shared_from_this()](error_code ec) {
+    if (ec == asio::error::operation_aborted) return;  // re-armed or closing
+    self->timer_armed = false;
+    if (self->deadline == Clock::time_point::max()) return;
+    if (Clock::now() < self->deadline) {
+      self->arm();  // the deadline moved later since this wait began
+      return;
+    }
+    self->timed_out = true;
+    self->cancel();
+  });
+}
+
+void Connection::cancel() {
+  error_code ignored;
+  socket.cancel(ignored);
+}
+
+void spawn_session(Worker& worker, const SessionServices& services, tcp::socket socket) {
+  services.stats->open_connections.fetch_add(1);
+  services.stats->connections_accepted.fetch_add(1);
+  auto conn = std::make_shared<Connection>(std::move(socket));
+  conn->peer = describe_peer(conn->socket);
+  asio::co_spawn(worker.ioc, run_session(worker, services, std::move(conn)), asio::detached);
+}
+
+void spawn_rejection(Worker& worker, const SessionServices& services, tcp::socket socket) {
+  services.stats->connections_rejected.fetch_add(1);
+  auto conn = std::make_shared<Connection>(std::move(socket));
+  conn->peer = describe_peer(conn->socket);
+  asio::co_spawn(worker.ioc, run_rejection(std::move(conn), *worker.limits), asio::detached);
+}
+
+}  // namespace regen::http::detail

@@ -1,0 +1,79 @@
+#pragma once
+// Internal to regend/http (server.cpp, session.cpp): one io thread's state. Includes Asio, so
+// nothing outside regend/http includes it.
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <list>
+#include <memory>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "regend/http/server.h"
+
+namespace regen::http::detail {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+// One client connection. Shared between its session coroutine and its timer handler, so a
+// timer firing after the session ended still touches live memory.
+struct Connection : std::enable_shared_from_this<Connection> {
+  enum class Phase { kIdle, kReading, kHandling, kWriting, kClosing };
+
+  explicit Connection(tcp::socket s) : socket(std::move(s)), timer(socket.get_executor()) {}
+
+  // One timer per connection, re-armed lazily: moving the deadline later (the common case,
+  // once per request) costs no timer operation; the timer re-arms itself when it fires early.
+  void set_deadline(Clock::duration timeout);
+  void clear_deadline() { deadline = Clock::time_point::max(); }
+  // Cancels pending socket operations; the session sees operation_aborted and closes.
+  void cancel();
+
+  tcp::socket socket;
+  asio::steady_timer timer;
+  Clock::time_point deadline = Clock::time_point::max();
+  bool timer_armed = false;
+  bool timed_out = false;
+  Phase phase = Phase::kIdle;
+  std::string peer;  // "127.0.0.1:51234"
+  std::list<Connection*>::iterator registration;
+
+ private:
+  void arm();
+};
+
+struct Worker {
+  explicit Worker(Server::Impl& owner) : server(owner) {}
+
+  Server::Impl& server;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
+  std::vector<tcp::acceptor> acceptors;
+  std::shared_ptr<const Limits> limits;  // replaced on this thread only
+  std::list<Connection*> connections;    // touched on this thread only
+  std::thread thread;
+  // Declared last so it is destroyed first: destroying it destroys suspended sessions, which
+  // unregister from `connections` on their way out.
+  asio::io_context ioc{1};
+};
+
+// The parts of Server::Impl that sessions use.
+struct SessionServices {
+  Dispatch* dispatch;
+  ServerStats* stats;
+  std::atomic<bool>* draining;
+  std::function<void()> on_connection_closed;  // checks for the end of a drain
+};
+
+// Session entry points (session.cpp). Both run on the worker's thread.
+void spawn_session(Worker& worker, const SessionServices& services, tcp::socket socket);
+// Answers 503 (max_connections reached) and closes, without counting as an open connection.
+void spawn_rejection(Worker& worker, const SessionServices& services, tcp::socket socket);
+
+}  // namespace regen::http::detail

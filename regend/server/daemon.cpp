@@ -1,0 +1,318 @@
+#include "regend/server/daemon.h"
+
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/array.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <thread>
+
+#include "common/logging.h"
+#include "common/version.h"
+#include "regend/admin/admin_server.h"
+#include "regend/admin/commands.h"
+#include "regend/api/routes.h"
+#include "regend/http/server.h"
+#include "regend/middleware/access_log.h"
+#include "regend/router/router.h"
+#include "regend/server/systemd.h"
+
+namespace regen::server {
+namespace asio = boost::asio;
+namespace json = boost::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// After drain_timeout the remaining connections are cancelled; this is how long they get to
+// unwind before the daemon exits regardless.
+constexpr auto kForcedCloseGrace = std::chrono::seconds(2);
+
+unsigned resolve_io_threads(unsigned configured) {
+  if (configured != 0) return configured;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+std::string format_utc(std::chrono::system_clock::time_point when) {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(when);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string joined;
+  for (const std::string& item : items) joined += (joined.empty() ? "" : ", ") + item;
+  return joined.empty() ? "none" : joined;
+}
+
+}  // namespace
+
+class Daemon::Impl {
+ public:
+  Impl(admin::DaemonControl& owner, config::Config config, config::ConfigSources sources)
+      : owner_(owner),
+        config_(std::move(config)),
+        sources_(std::move(sources)),
+        data_dir_(config_.storage.data_dir),
+        signals_(control_, SIGTERM, SIGINT, SIGHUP) {}
+
+  Status start();
+  int run();
+  json::object status() const;
+  void drain(std::optional<std::chrono::milliseconds> timeout,
+             std::function<void(const admin::DrainReport&)> done);
+  Result<admin::ReloadReport> reload();
+
+  admin::CommandRegistry registry_;
+
+ private:
+  void watch_signals();
+  void on_signal(int signal_number);
+  void on_drain_timeout();
+  void finish_drain();
+  void watchdog_tick();
+
+  admin::DaemonControl& owner_;  // the Daemon, as the admin commands see it
+  config::Config config_;
+  const config::ConfigSources sources_;
+  const std::string data_dir_;  // as started: a reload cannot move it
+  const Clock::time_point started_ = Clock::now();
+  const std::chrono::system_clock::time_point started_wall_ = std::chrono::system_clock::now();
+
+  asio::io_context control_{1};
+  asio::signal_set signals_;  // constructed before any io thread exists: no signal is missed
+  router::Router router_;
+  std::unique_ptr<http::Server> server_;
+  std::unique_ptr<admin::AdminServer> admin_;
+
+  bool draining_ = false;
+  bool drain_finished_ = false;
+  bool drain_timed_out_ = false;
+  Clock::time_point drain_started_;
+  uint64_t drain_open_at_start_ = 0;
+  std::vector<std::function<void(const admin::DrainReport&)>> drain_waiters_;
+  asio::steady_timer drain_timer_{control_};
+
+  std::optional<std::chrono::microseconds> watchdog_;
+  asio::steady_timer watchdog_timer_{control_};
+  bool watchdog_ping_pending_ = false;
+};
+
+Status Daemon::Impl::start() {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir_, ec);
+  if (ec) {
+    return Error{ErrorCode::kUnavailable,
+                 "cannot create data directory " + data_dir_ + ": " + ec.message()};
+  }
+  api::register_routes(router_, api::RouteContext{started_});
+  server_ = std::make_unique<http::Server>(
+      resolve_io_threads(config_.server.io_threads), http::Limits::from(config_.server),
+      [this](http::Request& request, http::Responder responder) {
+        return router_.dispatch(request, std::move(responder));
+      });
+  if (Status listening = server_->listen(config_.server.listen); !listening) return listening;
+  admin::register_commands(registry_, owner_);
+  admin_ = std::make_unique<admin::AdminServer>(control_, registry_);
+  if (Status admin = admin_->listen(config_.admin_socket_path()); !admin) return admin;
+  return {};
+}
+
+int Daemon::Impl::run() {
+  server_->start();
+  admin_->start();
+  watch_signals();
+  watchdog_ = systemd::watchdog_interval();
+  if (watchdog_) watchdog_tick();
+  std::string listeners = join(server_->listening_addresses());
+  spdlog::info("regend {} serving HTTP on {} with {} io threads; admin socket {}", kVersion,
+               listeners, server_->io_threads(), admin_->path());
+  systemd::notify("READY=1\nSTATUS=Serving on " + listeners);
+  control_.run();
+  server_->stop();
+  spdlog::info("regend stopped");
+  return 0;
+}
+
+void Daemon::Impl::watch_signals() {
+  signals_.async_wait([this](boost::system::error_code ec, int signal_number) {
+    if (ec) return;
+    on_signal(signal_number);
+    watch_signals();
+  });
+}
+
+void Daemon::Impl::on_signal(int signal_number) {
+  if (signal_number == SIGHUP) {
+    spdlog::info("SIGHUP: reloading configuration");
+    Result<admin::ReloadReport> result = reload();
+    if (!result)
+      spdlog::error("reload failed, configuration unchanged: {}", result.error().message);
+    return;
+  }
+  const char* name = signal_number == SIGTERM ? "SIGTERM" : "SIGINT";
+  if (draining_) {
+    spdlog::warn("{} during drain: exiting now with {} connection(s) open", name,
+                 server_->stats().open_connections.load());
+    std::_Exit(128 + signal_number);
+  }
+  spdlog::info("{}: draining (a second signal exits at once)", name);
+  drain(std::nullopt, [](const admin::DrainReport&) {});
+}
+
+void Daemon::Impl::drain(std::optional<std::chrono::milliseconds> timeout,
+                         std::function<void(const admin::DrainReport&)> done) {
+  drain_waiters_.push_back(std::move(done));
+  if (draining_) return;  // join the drain under way
+  draining_ = true;
+  drain_started_ = Clock::now();
+  const http::ServerStats& stats = server_->stats();
+  drain_open_at_start_ = stats.open_connections.load();
+  std::chrono::milliseconds limit = timeout.value_or(config_.server.drain_timeout);
+  spdlog::info("draining: {} connection(s) open, {} request(s) in flight, timeout {}",
+               drain_open_at_start_, stats.in_flight_requests.load(),
+               config::format_duration(limit));
+  systemd::notify("STOPPING=1\nSTATUS=Draining " + std::to_string(drain_open_at_start_) +
+                  " connection(s)");
+  drain_timer_.expires_after(limit);
+  drain_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) on_drain_timeout();
+  });
+  server_->begin_drain([this] { asio::post(control_, [this] { finish_drain(); }); });
+}
+
+void Daemon::Impl::on_drain_timeout() {
+  if (drain_finished_) return;
+  drain_timed_out_ = true;
+  spdlog::warn("drain timeout: closing {} connection(s) still open",
+               server_->stats().open_connections.load());
+  server_->close_all();
+  drain_timer_.expires_after(kForcedCloseGrace);
+  drain_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) finish_drain();
+  });
+}
+
+void Daemon::Impl::finish_drain() {
+  if (drain_finished_) return;
+  drain_finished_ = true;
+  drain_timer_.cancel();
+  watchdog_timer_.cancel();
+  const http::ServerStats& stats = server_->stats();
+  admin::DrainReport report;
+  report.timed_out = drain_timed_out_;
+  report.duration =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - drain_started_);
+  report.connections_at_start = drain_open_at_start_;
+  report.idle_closed = stats.drain_idle_closed.load();
+  report.requests_completed = stats.drain_requests_completed.load();
+  report.connections_forced = stats.drain_forced.load();
+  spdlog::info("drained in {} ms: {} request(s) completed, {} idle connection(s) closed, {} forced",
+               report.duration.count(), report.requests_completed, report.idle_closed,
+               report.connections_forced);
+  systemd::notify_status("Drained; exiting");
+  for (auto& waiter : drain_waiters_) waiter(report);
+  drain_waiters_.clear();
+  signals_.cancel();
+  // The admin server writes the drain replies before it closes; then the control loop ends.
+  admin_->stop([this] { control_.stop(); });
+}
+
+Result<admin::ReloadReport> Daemon::Impl::reload() {
+  systemd::notify("RELOADING=1");
+  config::LoadResult loaded = config::load(sources_);
+  if (!loaded.ok()) {
+    std::string message = std::to_string(loaded.errors.size()) + " configuration error(s): ";
+    for (std::size_t i = 0; i < loaded.errors.size(); ++i) {
+      message += (i == 0 ? "" : "; ") + loaded.errors[i].to_string();
+    }
+    systemd::notify("READY=1\nSTATUS=Reload failed; running configuration unchanged");
+    return Error{ErrorCode::kInvalidArgument, message};
+  }
+  config::ConfigDiff changes = config::diff(config_, loaded.config);
+  config_ = std::move(loaded.config);
+  // Only reloadable values are read after start-up, so adopting the whole new config is safe:
+  // restart-only keys (listen, io_threads, data_dir, admin.socket) keep their running values.
+  server_->apply_limits(http::Limits::from(config_.server));
+  logging::set_level(*logging::parse_level(config_.log.level));
+  middleware::set_access_log_enabled(config_.log.access_log);
+  for (const std::string& key : changes.needs_restart) {
+    spdlog::warn("reload: {} changed but needs a restart to take effect", key);
+  }
+  spdlog::info("reload: applied {}", join(changes.reloadable));
+  systemd::notify("READY=1\nSTATUS=Serving; configuration reloaded");
+  return admin::ReloadReport{sources_.file.value_or(""), changes.reloadable, changes.needs_restart};
+}
+
+void Daemon::Impl::watchdog_tick() {
+  if (!watchdog_ping_pending_) {
+    systemd::notify("WATCHDOG=1");
+    watchdog_ping_pending_ = true;
+    server_->ping_io_threads(
+        [this] { asio::post(control_, [this] { watchdog_ping_pending_ = false; }); });
+  } else {
+    spdlog::warn(
+        "io threads did not answer within half the watchdog interval; withholding "
+        "WATCHDOG=1");
+  }
+  watchdog_timer_.expires_after(*watchdog_ / 2);
+  watchdog_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) watchdog_tick();
+  });
+}
+
+json::object Daemon::Impl::status() const {
+  const http::ServerStats& stats = server_->stats();
+  json::array listeners;
+  for (const std::string& address : server_->listening_addresses()) {
+    listeners.push_back(json::object{{"kind", "http"}, {"address", address}});
+  }
+  listeners.push_back(json::object{{"kind", "admin"}, {"address", admin_->path()}});
+  auto uptime = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started_);
+  return json::object{
+      {"version", kVersion},
+      {"pid", static_cast<int64_t>(::getpid())},
+      {"uptime_s", static_cast<int64_t>(uptime.count())},
+      {"started_at", format_utc(started_wall_)},
+      {"config_file", sources_.file ? json::value(*sources_.file) : json::value(nullptr)},
+      {"io_threads", server_->io_threads()},
+      {"listeners", std::move(listeners)},
+      {"connections", json::object{{"open", stats.open_connections.load()},
+                                   {"max", config_.server.max_connections},
+                                   {"accepted_total", stats.connections_accepted.load()},
+                                   {"rejected_total", stats.connections_rejected.load()}}},
+      {"requests", json::object{{"in_flight", stats.in_flight_requests.load()},
+                                {"total", stats.requests_total.load()}}},
+      {"draining", draining_},
+      // The store arrives with ingestion; until then the file is named but not opened.
+      {"storage",
+       json::object{{"backend", "sqlite"},
+                    {"location", (std::filesystem::path(data_dir_) / "regen.db").string()},
+                    {"state", "not_opened"}}},
+  };
+}
+
+Daemon::Daemon(config::Config config, config::ConfigSources sources)
+    : impl_(std::make_unique<Impl>(*this, std::move(config), std::move(sources))) {}
+Daemon::~Daemon() = default;
+Status Daemon::start() { return impl_->start(); }
+int Daemon::run() { return impl_->run(); }
+json::object Daemon::status() const { return impl_->status(); }
+void Daemon::drain(std::optional<std::chrono::milliseconds> timeout,
+                   std::function<void(const admin::DrainReport&)> done) {
+  impl_->drain(timeout, std::move(done));
+}
+Result<admin::ReloadReport> Daemon::reload() { return impl_->reload(); }
+
+}  // namespace regen::server

@@ -1,0 +1,65 @@
+#pragma once
+// Test support: a real AF_UNIX listening socket in a fresh temporary directory, served by a
+// thread that answers one connection from a script. It exercises the client's handling of the
+// protocol and of misbehaving peers; it does not imitate regend.
+
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace regen::ctl::testing {
+
+// A directory from mkdtemp under /tmp (short, so socket paths fit sockaddr_un), removed with
+// everything in it on destruction.
+class TempDir {
+ public:
+  TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+enum class PeerScript {
+  kReply,              // read one request line, write the reply, keep the connection open
+  kReplyThenClose,     // read one request line, write the reply, close
+  kCloseWithoutReply,  // read one request line, close
+  kNeverReply,         // read one request line, then say nothing until destroyed
+};
+
+class FakeAdminPeer {
+ public:
+  // Listening before the constructor returns. `reply` is written verbatim (include the '\n').
+  explicit FakeAdminPeer(PeerScript script, std::string reply = {});
+  FakeAdminPeer(const FakeAdminPeer&) = delete;
+  FakeAdminPeer& operator=(const FakeAdminPeer&) = delete;
+  // Wakes and joins the serving thread, then removes the socket and its directory.
+  ~FakeAdminPeer();
+
+  const std::string& socket_path() const { return socket_path_; }
+  // The request line the peer read, without its '\n'; "" if none arrived yet.
+  std::string received_request() const;
+
+ private:
+  void serve();
+  // Waits until `fd` is readable or stop is signalled; false on stop.
+  bool wait_readable(int fd) const;
+
+  PeerScript script_;
+  std::string reply_;
+  TempDir dir_;
+  std::string socket_path_;
+  int listen_fd_ = -1;
+  int stop_pipe_[2] = {-1, -1};
+  mutable std::mutex mutex_;
+  std::string request_;
+  std::thread thread_;
+};
+
+// Binds and listens on `path` with the given backlog; returns the listening fd, or -1.
+int listen_unix(const std::string& path, int backlog);
+
+}  // namespace regen::ctl::testing
