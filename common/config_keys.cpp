@@ -233,7 +233,7 @@ std::vector<KeyDef> build_table() {
           "Threads running HTTP I/O; 0 = one per CPU core."),
       key("server.max_connections", Reload::kYes, &C::server, &S::max_connections,
           Integer<unsigned>{1, 1'000'000},
-          "Most client connections open at once; more wait in the accept backlog."),
+          "Most client connections open at once; past it new ones are answered 503 and closed."),
       key("server.max_header_bytes", Reload::kYes, &C::server, &S::max_header_bytes,
           Integer<std::uint64_t>{kKiB, kMiB},
           "Largest request line plus headers, in bytes; larger requests get 431."),

@@ -16,14 +16,14 @@ namespace {
 
 constexpr const char kDescription[] =
     "Drain regend and wait until it is done; the daemon then exits. It stops accepting "
-    "connections, reports not-ready, lets in-flight requests and committed notifications finish, "
-    "closes idle connections, and answers when the drain is complete. --timeout bounds the drain: "
-    "the daemon then force-closes what is left and regenctl exits 1; without it the daemon's "
-    "configured drain_timeout applies. After `drain`, --timeout is this drain timeout; a connect "
-    "timeout goes before the subcommand: regenctl --timeout 2 drain --timeout 30.";
+    "connections, closes idle keep-alive connections, lets in-flight requests finish (their "
+    "responses carry Connection: close), and answers when the drain is complete. --timeout bounds "
+    "the drain: the daemon then force-closes what is left and regenctl exits 1; without it the "
+    "daemon's configured server.drain_timeout applies. After `drain`, --timeout is this drain "
+    "timeout; a connect timeout goes before the subcommand: regenctl --timeout 2 drain --timeout "
+    "30.";
 
-// Without --timeout the daemon's drain_timeout applies, which regenctl cannot see; this is the
-// longest wait that assumes, before the reply margin.
+// Used only when the daemon's status does not say its drain_timeout (an older daemon).
 constexpr std::chrono::seconds kAssumedDrainTimeout{60};
 // Time for the daemon to force-close what is left and send its reply after its timeout.
 constexpr std::chrono::seconds kReplyMargin{10};
@@ -42,10 +42,26 @@ std::string elapsed_text(const json::value& data) {
   return ms ? format_elapsed_ms(*ms) : std::string(kMissing);
 }
 
+// How long the daemon may take to drain without --timeout: its configured drain_timeout, read
+// from `status` so that a long drain_timeout does not make regenctl give up early.
+std::chrono::milliseconds configured_drain_timeout(const CommandContext& context) {
+  AdminResult status =
+      call_admin(context.globals.socket_path, admin::Request{"status", {}},
+                 CallTimeouts{context.globals.timeout(), context.globals.timeout()});
+  if (status) {
+    if (auto ms = as_number(find_member(status.data(), {"drain_timeout_ms"}))) {
+      return std::chrono::milliseconds(static_cast<int64_t>(*ms));
+    }
+  }
+  return kAssumedDrainTimeout;
+}
+
 int run_drain(const CommandContext& context, const DrainOptions& options) {
   admin::Request request{"drain", {}};
-  auto wait = std::chrono::milliseconds(kAssumedDrainTimeout);
-  if (options.timeout_flag->count() > 0) {
+  std::chrono::milliseconds wait{0};
+  if (options.timeout_flag->count() == 0) {
+    wait = configured_drain_timeout(context);
+  } else {
     wait = seconds_to_ms(options.timeout_s);
     request.args["timeout_ms"] = wait.count();
   }

@@ -168,7 +168,10 @@ asio::awaitable<void> AdminServer::Impl::serve(std::list<Session>::iterator sess
       response = Response::failure(kErrBadRequest, request.error().message);
     } else {
       session->busy = true;
-      spdlog::info("admin: {}", request.value().cmd);
+      // Read-only commands come from monitoring every few seconds: keep them out of info.
+      const std::string& cmd = request.value().cmd;
+      spdlog::log(cmd == "status" || cmd == "help" ? spdlog::level::debug : spdlog::level::info,
+                  "admin: {}", cmd);
       response = co_await run_command(request.value());
       session->busy = false;
     }

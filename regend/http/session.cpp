@@ -166,9 +166,11 @@ asio::awaitable<void> linger_and_close(Connection& conn) {
 
 // Answers a request that could not be read (timeout, limits, malformed) and closes.
 asio::awaitable<void> reject_request(Connection& conn, const Limits& limits, ErrorCode code,
-                                     std::string message, Clock::time_point started) {
+                                     std::string message, Clock::time_point started,
+                                     std::optional<int> retry_after_s = std::nullopt) {
   std::string request_id = middleware::generate_request_id();
   Response response = error_response(code, message, request_id);
+  if (retry_after_s) response.headers.emplace_back("Retry-After", std::to_string(*retry_after_s));
   unsigned status = response.status;
   std::size_t written = co_await write_response(conn, limits, response, 11, false, request_id);
   middleware::log_access({.method = "",
@@ -312,7 +314,8 @@ asio::awaitable<void> run_session(Worker& worker, SessionServices services,
 
 asio::awaitable<void> run_rejection(std::shared_ptr<Connection> conn, Limits limits) {
   co_await reject_request(*conn, limits, ErrorCode::kUnavailable,
-                          "too many open connections; retry shortly", Clock::now());
+                          "too many open connections; retry shortly", Clock::now(),
+                          /*retry_after_s=*/1);
   conn->clear_deadline();
   conn->timer.cancel();
 }

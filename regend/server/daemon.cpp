@@ -295,6 +295,7 @@ json::object Daemon::Impl::status() const {
       {"requests", json::object{{"in_flight", stats.in_flight_requests.load()},
                                 {"total", stats.requests_total.load()}}},
       {"draining", draining_},
+      {"drain_timeout_ms", static_cast<int64_t>(config_.server.drain_timeout.count())},
       // The store arrives with ingestion; until then the file is named but not opened.
       {"storage",
        json::object{{"backend", "sqlite"},

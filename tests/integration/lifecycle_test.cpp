@@ -117,6 +117,8 @@ TEST_CASE("lifecycle: the admin drain command replies with counts, then the daem
   auto slow = start_slow_request(regend);
 
   auto reply = std::async(std::launch::async, [&] { return regend.admin("drain"); });
+  // Probe for refusal only once draining: an earlier probe would be one more open connection.
+  REQUIRE(wait_until([&] { return regend.status().at("draining").as_bool(); }));
   REQUIRE(wait_until([&] { return regen::test::connection_refused(regend.port()); }));
   slow->send_raw("world");
   REQUIRE(slow->read_response(5s));

@@ -105,6 +105,7 @@ TEST_CASE("limits: past max_connections new connections get 503 in the error sha
   auto response = third.request("GET", "/health");
   REQUIRE(response);
   CHECK(response->status == 503);
+  CHECK(response->header("Retry-After") == "1");
   CHECK(error_code_of(*response) == "unavailable");
   CHECK(regend.status().at("connections").at("rejected_total").to_number<uint64_t>() == 1);
   // Capacity comes back when a connection closes.

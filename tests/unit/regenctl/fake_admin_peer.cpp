@@ -58,7 +58,12 @@ FakeAdminPeer::~FakeAdminPeer() {
 
 std::string FakeAdminPeer::received_request() const {
   std::lock_guard lock(mutex_);
-  return request_;
+  return requests_.empty() ? std::string() : requests_.back();
+}
+
+std::vector<std::string> FakeAdminPeer::received_requests() const {
+  std::lock_guard lock(mutex_);
+  return requests_;
 }
 
 bool FakeAdminPeer::wait_readable(int fd) const {
@@ -69,21 +74,28 @@ bool FakeAdminPeer::wait_readable(int fd) const {
 }
 
 void FakeAdminPeer::serve() {
-  if (!wait_readable(listen_fd_)) return;
-  const int connection = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-  if (connection < 0) return;
+  do {
+    if (!wait_readable(listen_fd_)) return;
+    const int connection = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (connection < 0) return;
+    if (!serve_connection(connection)) return;
+  } while (script_ == PeerScript::kReplyToEach);
+}
+
+bool FakeAdminPeer::serve_connection(int connection) {
   std::string line;
   char chunk[4096];
-  while (line.find('\n') == std::string::npos && wait_readable(connection)) {
+  bool running = true;
+  while (line.find('\n') == std::string::npos && (running = wait_readable(connection))) {
     const ssize_t got = ::recv(connection, chunk, sizeof chunk, 0);
     if (got <= 0) break;
     line.append(chunk, static_cast<std::size_t>(got));
   }
   {
     std::lock_guard lock(mutex_);
-    request_ = line.substr(0, line.find('\n'));
+    requests_.push_back(line.substr(0, line.find('\n')));
   }
-  if (script_ == PeerScript::kReply || script_ == PeerScript::kReplyThenClose) {
+  if (script_ != PeerScript::kCloseWithoutReply && script_ != PeerScript::kNeverReply) {
     std::string_view rest = reply_;
     while (!rest.empty()) {
       const ssize_t sent = ::send(connection, rest.data(), rest.size(), MSG_NOSIGNAL);
@@ -93,10 +105,12 @@ void FakeAdminPeer::serve() {
   }
   if (script_ == PeerScript::kReply || script_ == PeerScript::kNeverReply) {
     // Hold the connection open so the client must not depend on EOF to finish reading.
-    while (wait_readable(connection) && ::recv(connection, chunk, sizeof chunk, 0) > 0) {
+    while ((running = wait_readable(connection)) &&
+           ::recv(connection, chunk, sizeof chunk, 0) > 0) {
     }
   }
   ::close(connection);
+  return running;
 }
 
 }  // namespace regen::ctl::testing

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace regen::ctl::testing {
 
@@ -28,6 +29,7 @@ enum class PeerScript {
   kReplyThenClose,     // read one request line, write the reply, close
   kCloseWithoutReply,  // read one request line, close
   kNeverReply,         // read one request line, then say nothing until destroyed
+  kReplyToEach,        // like kReplyThenClose, for every connection until destroyed
 };
 
 class FakeAdminPeer {
@@ -40,11 +42,15 @@ class FakeAdminPeer {
   ~FakeAdminPeer();
 
   const std::string& socket_path() const { return socket_path_; }
-  // The request line the peer read, without its '\n'; "" if none arrived yet.
+  // The last request line the peer read, without its '\n'; "" if none arrived yet.
   std::string received_request() const;
+  // Every request line read so far, in order.
+  std::vector<std::string> received_requests() const;
 
  private:
   void serve();
+  // Serves one accepted connection by the script; false when asked to stop.
+  bool serve_connection(int connection);
   // Waits until `fd` is readable or stop is signalled; false on stop.
   bool wait_readable(int fd) const;
 
@@ -55,7 +61,7 @@ class FakeAdminPeer {
   int listen_fd_ = -1;
   int stop_pipe_[2] = {-1, -1};
   mutable std::mutex mutex_;
-  std::string request_;
+  std::vector<std::string> requests_;
   std::thread thread_;
 };
 

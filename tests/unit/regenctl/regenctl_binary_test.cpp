@@ -178,7 +178,9 @@ TEST_CASE("regenctl binary: a drain the daemon refuses exits 1 with its code and
 }
 
 TEST_CASE("regenctl binary: drain without --timeout leaves the timeout to the daemon") {
-  FakeAdminPeer peer(PeerScript::kReplyThenClose,
+  // The same reply answers the status call that reads drain_timeout_ms (absent here: the
+  // fallback applies) and the drain itself.
+  FakeAdminPeer peer(PeerScript::kReplyToEach,
                      R"({"ok":true,"data":{"drained":true,"timed_out":false,"duration_ms":123,)"
                      R"("connections_closed":4,"requests_completed":2,"connections_forced":0}})"
                      "\n");
@@ -186,8 +188,10 @@ TEST_CASE("regenctl binary: drain without --timeout leaves the timeout to the da
   CHECK(run.exit_code == 0);
   CHECK(run.out ==
         "drained in 0.12s: 4 connections closed, 2 in-flight requests completed, 0 forced\n");
-  CHECK(boost::json::parse(peer.received_request()) ==
-        boost::json::parse(R"({"cmd":"drain","args":{}})"));
+  const std::vector<std::string> requests = peer.received_requests();
+  REQUIRE(requests.size() == 2);
+  CHECK(boost::json::parse(requests[0]) == boost::json::parse(R"({"cmd":"status","args":{}})"));
+  CHECK(boost::json::parse(requests[1]) == boost::json::parse(R"({"cmd":"drain","args":{}})"));
 }
 
 TEST_CASE("regenctl binary: a reload with config errors exits 1 with the errors on one line") {
