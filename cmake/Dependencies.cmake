@@ -6,8 +6,11 @@ find_package(Threads REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(toml11 REQUIRED)
 find_package(CLI11 REQUIRED)
+find_package(SQLiteCpp REQUIRED)
+find_package(OpenSSL REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 
 # Header-only Asio/Beast are compiled in a few translation units only; this definition keeps
 # their separate-compilation-free defaults and silences deprecated APIs we do not use.

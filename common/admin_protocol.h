@@ -25,7 +25,7 @@ inline constexpr std::string_view kErrBadRequest = "bad_request";  // not valid 
 inline constexpr std::string_view kErrUnknownCommand = "unknown_command";
 inline constexpr std::string_view kErrInvalidArgs = "invalid_args";
 inline constexpr std::string_view kErrFailed = "failed";  // command ran, failed
-inline constexpr std::string_view kErrBusy = "busy";      // e.g. already draining
+inline constexpr std::string_view kErrBusy = "busy";      // every admin connection slot is taken
 
 struct Request {
   std::string cmd;

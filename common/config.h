@@ -39,7 +39,22 @@ struct ServerConfig {
 };
 
 struct StorageConfig {
-  std::string data_dir = "./var";  // the SQLite file lives here
+  std::string data_dir = "./var";     // the SQLite file lives here
+  std::string database_url;           // empty = SQLite in data_dir; postgres://... = PostgreSQL
+  unsigned write_queue = 4096;        // webhook requests waiting for a commit; past it: 503
+  unsigned max_batch_alerts = 10000;  // alerts committed in one transaction
+};
+
+struct WebhooksConfig {
+  unsigned max_alerts_per_request = 1000;
+  unsigned max_title_length = 500;          // Unicode code points
+  unsigned max_description_length = 10000;  // Unicode code points
+  std::string grafana_hmac_secret;          // non-empty: require X-Grafana-Alerting-Signature
+  std::string generic_hmac_secret;          // non-empty: require X-Webhook-Signature
+};
+
+struct IncidentsConfig {
+  bool auto_resolve = false;  // resolve an incident when all of its alerts have resolved
 };
 
 struct AdminConfig {
@@ -54,6 +69,8 @@ struct LogConfig {
 struct Config {
   ServerConfig server;
   StorageConfig storage;
+  WebhooksConfig webhooks;
+  IncidentsConfig incidents;
   AdminConfig admin;
   LogConfig log;
 

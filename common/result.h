@@ -3,6 +3,8 @@
 // Exceptions are reserved for start-up and for adapters around throwing libraries, which
 // convert them into these values at their boundary.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,8 +32,20 @@ enum class ErrorCode {
 std::string_view error_code_name(ErrorCode code);
 
 struct Error {
+  Error() = default;
+  Error(ErrorCode error_code, std::string error_message, std::string error_field = {},
+        std::optional<int64_t> error_limit = std::nullopt)
+      : code(error_code),
+        message(std::move(error_message)),
+        field(std::move(error_field)),
+        limit(error_limit) {}
+
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
+  // For input errors: the offending field as a path ("alerts[3].labels.severity") and, when a
+  // limit was exceeded, the limit. Rendered as {"details":{"field":...,"limit":...}}.
+  std::string field;
+  std::optional<int64_t> limit;
 };
 
 // Result<T>: either a T or an Error. Cheap to move; check ok() before value().

@@ -20,7 +20,8 @@ int exit_code_for(AdminErrorKind kind);
 
 // One line, without the "regenctl: " prefix, saying what went wrong and what to try, e.g.
 // "admin socket ./var/regend.sock not found (is regend running? set --socket or
-// REGEN_ADMIN_SOCKET)" or "drain failed: busy: already draining". `command` names the request.
+// REGEN_ADMIN_SOCKET)" or "reload failed: failed: 2 configuration error(s): ...". `command` names
+// the request.
 std::string describe_failure(const AdminError& error, std::string_view socket_path,
                              std::string_view command);
 

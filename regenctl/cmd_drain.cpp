@@ -113,7 +113,7 @@ void add_drain_command(CLI::App& app, CommandContext& context) {
               "Seconds the daemon may drain before it force-closes what is left (default: its "
               "drain_timeout)")
           ->type_name("SECONDS")
-          ->check(seconds_in_range(0, 86400));
+          ->check(seconds_in_range(0.001, 86400));
   command->callback([&context, options] { context.exit_code = run_drain(context, *options); });
 }
 

@@ -12,6 +12,7 @@
 #include "regend/middleware/access_log.h"
 #include "regend/server/daemon.h"
 #include "regend/server/options.h"
+#include "regend/storage/open_store.h"
 
 namespace {
 
@@ -19,9 +20,26 @@ int check_config(const regen::config::ConfigSources& sources, const regen::confi
   std::printf("regend: configuration OK (%s)\n",
               sources.file ? sources.file->c_str() : "built-in defaults");
   for (const regen::config::KeyInfo& key : regen::config::keys()) {
-    std::printf("%s = %s\n", key.path.c_str(), regen::config::value_of(config, key.path).c_str());
+    std::string value = regen::config::value_of(config, key.path);
+    // Secrets and passwords stay out of terminals and CI logs.
+    if (key.path.ends_with("_secret") && value != "\"\"") value = "\"<redacted>\"";
+    if (key.path == "storage.database_url") value = regen::storage::redact_url(value);
+    std::printf("%s = %s\n", key.path.c_str(), value.c_str());
   }
   return regen::server::kExitOk;
+}
+
+// --migrate-only: bring the schema up to date (under the backend's lock) and exit.
+int migrate_only(const regen::config::Config& config) {
+  using namespace regen;
+  Result<std::unique_ptr<storage::Store>> store = storage::open_store(config);
+  Status status = store ? store.value()->migrate() : Status(store.error());
+  if (!status) {
+    spdlog::critical("migration failed: {}", status.error().message);
+    return server::kExitFailure;
+  }
+  spdlog::info("{} schema is up to date ({})", store.value()->backend(), store.value()->location());
+  return server::kExitOk;
 }
 
 }  // namespace
@@ -46,6 +64,7 @@ int main(int argc, char** argv) {
   logging::init("regend", *logging::parse_level(loaded.config.log.level));
   middleware::set_access_log_enabled(loaded.config.log.access_log);
   std::signal(SIGPIPE, SIG_IGN);
+  if (options->migrate_only) return migrate_only(loaded.config);
 
   server::Daemon daemon(std::move(loaded.config), std::move(options->sources));
   if (Status started = daemon.start(); !started) {

@@ -30,6 +30,7 @@ namespace {
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kMaxConnections = 32;
 constexpr auto kStopGrace = std::chrono::seconds(2);
+constexpr auto kIdleTimeout = std::chrono::seconds(60);
 
 // Is someone accepting on `path`? Decides whether an existing socket file is stale.
 bool socket_is_live(const std::string& path) {
@@ -58,8 +59,12 @@ class AdminServer::Impl {
 
  private:
   struct Session {
+    explicit Session(asio::io_context& ioc) : socket(ioc) {}
     stream::socket socket;
     bool busy = false;  // a command is running: its reply must still be written
+    // Idle connections would otherwise hold the 32 slots forever and lock regenctl out.
+    std::shared_ptr<asio::steady_timer> idle_timer;
+    std::shared_ptr<bool> alive = std::make_shared<bool>(true);
   };
 
   asio::awaitable<void> accept_loop();
@@ -126,7 +131,8 @@ asio::awaitable<void> AdminServer::Impl::accept_loop() {
       asio::write(socket, asio::buffer(line), ignored);
       continue;
     }
-    sessions_.push_back(Session{std::move(socket)});
+    sessions_.emplace_back(ioc_);
+    sessions_.back().socket = std::move(socket);
     asio::co_spawn(ioc_, serve(std::prev(sessions_.end())), asio::detached);
   }
 }
@@ -146,7 +152,14 @@ asio::awaitable<Response> AdminServer::Impl::run_command(const Request& request)
 
 asio::awaitable<void> AdminServer::Impl::serve(std::list<Session>::iterator session) {
   std::string buffer;
+  session->idle_timer = std::make_shared<asio::steady_timer>(ioc_);
   while (!stopping_) {
+    session->idle_timer->expires_after(kIdleTimeout);
+    session->idle_timer->async_wait(
+        [socket = &session->socket, alive = session->alive](boost::system::error_code ec) {
+          boost::system::error_code ignored;
+          if (!ec && *alive) socket->cancel(ignored);
+        });
     auto [ec, length] = co_await asio::async_read_until(
         session->socket, asio::dynamic_buffer(buffer, kMaxLineBytes + 1), '\n', kNoThrow);
     if (ec == asio::error::not_found) {
@@ -159,6 +172,7 @@ asio::awaitable<void> AdminServer::Impl::serve(std::list<Session>::iterator sess
     std::string_view line(buffer.data(), length - 1);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     Response response;
+    session->idle_timer->cancel();  // a command may run for long (drain): not idle
     if (line.empty()) {
       buffer.erase(0, length);
       continue;
@@ -182,6 +196,8 @@ asio::awaitable<void> AdminServer::Impl::serve(std::list<Session>::iterator sess
     if (write_ec) break;
   }
   boost::system::error_code ignored;
+  *session->alive = false;
+  session->idle_timer->cancel();
   session->socket.close(ignored);
   sessions_.erase(session);
   maybe_finish_stop();

@@ -1,11 +1,15 @@
 #include "regend/api/routes.h"
 
 #include "regend/api/health.h"
+#include "regend/api/webhooks.h"
 
 namespace regen::api {
 
 void register_routes(router::Router& router, const RouteContext& context) {
   router.add("GET", "/health", health_handler(context.started));
+  router.add("GET", "/api/v1/webhooks/generic/schema", generic_schema_handler(context.limits));
+  router.add("POST", "/api/v1/webhooks/{source}",
+             webhook_handler(*context.providers, *context.writer));
 }
 
 }  // namespace regen::api

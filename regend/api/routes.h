@@ -3,12 +3,18 @@
 
 #include <chrono>
 
+#include "regend/ingest/group_commit_writer.h"
+#include "regend/ingest/provider_registry.h"
 #include "regend/router/router.h"
 
 namespace regen::api {
 
+// What handlers need; everything referenced must outlive the router.
 struct RouteContext {
   std::chrono::steady_clock::time_point started;
+  const ingest::ProviderRegistry* providers = nullptr;
+  ingest::GroupCommitWriter* writer = nullptr;
+  ingest::IngestLimits limits;
 };
 
 void register_routes(router::Router& router, const RouteContext& context);

@@ -47,4 +47,11 @@ Response error_response(ErrorCode code, std::string_view message, std::string_vi
   return Response::json(http_status(code), boost::json::serialize(body));
 }
 
+Response error_response(const Error& error, std::string_view request_id) {
+  boost::json::object details;
+  if (!error.field.empty()) details["field"] = error.field;
+  if (error.limit) details["limit"] = *error.limit;
+  return error_response(error.code, error.message, request_id, details);
+}
+
 }  // namespace regen::http

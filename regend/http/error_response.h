@@ -18,8 +18,7 @@ unsigned http_status(ErrorCode code);
 Response error_response(ErrorCode code, std::string_view message, std::string_view request_id,
                         const boost::json::value& details = nullptr);
 
-inline Response error_response(const Error& error, std::string_view request_id) {
-  return error_response(error.code, error.message, request_id);
-}
+// Renders error.field / error.limit as details.
+Response error_response(const Error& error, std::string_view request_id);
 
 }  // namespace regen::http

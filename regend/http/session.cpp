@@ -73,14 +73,17 @@ class InFlight {
   }
   ~InFlight() {
     services_.stats->in_flight_requests.fetch_sub(1);
+    if (!answered_) return;  // cut off (timeout, drain forced it, peer gone): not completed
     services_.stats->requests_total.fetch_add(1);
     if (services_.draining->load()) services_.stats->drain_requests_completed.fetch_add(1);
   }
+  void answered() { answered_ = true; }
   InFlight(const InFlight&) = delete;
   InFlight& operator=(const InFlight&) = delete;
 
  private:
   const SessionServices& services_;
+  bool answered_ = false;
 };
 
 std::string_view lookup_header(const void* source, std::string_view name) {
@@ -165,10 +168,13 @@ asio::awaitable<void> linger_and_close(Connection& conn) {
 }
 
 // Answers a request that could not be read (timeout, limits, malformed) and closes.
+// `incoming_id`: the client's X-Request-ID when its headers were read (echoed if acceptable).
 asio::awaitable<void> reject_request(Connection& conn, const Limits& limits, ErrorCode code,
                                      std::string message, Clock::time_point started,
-                                     std::optional<int> retry_after_s = std::nullopt) {
-  std::string request_id = middleware::generate_request_id();
+                                     std::optional<int> retry_after_s = std::nullopt,
+                                     std::string_view incoming_id = {}) {
+  std::string generated;
+  std::string request_id(middleware::choose_request_id(incoming_id, generated));
   Response response = error_response(code, message, request_id);
   if (retry_after_s) response.headers.emplace_back("Retry-After", std::to_string(*retry_after_s));
   unsigned status = response.status;
@@ -258,7 +264,8 @@ asio::awaitable<bool> serve_one(Worker& worker, const SessionServices& services,
     auto [body_ec, read] = co_await bhttp::async_read(conn.socket, buffer, parser, kNoThrow);
     if (body_ec) {
       if (auto failure = classify_read_error(conn, body_ec, *limits, true)) {
-        co_await reject_request(conn, *limits, failure->code, failure->message, started);
+        co_await reject_request(conn, *limits, failure->code, failure->message, started,
+                                std::nullopt, lookup_header(&message, "X-Request-ID"));
       }
       co_return false;
     }
@@ -297,6 +304,7 @@ asio::awaitable<bool> serve_one(Worker& worker, const SessionServices& services,
                           .bytes_out = written,
                           .request_id = request.request_id,
                           .client = conn.peer});
+  if (written > 0) in_flight.answered();
   co_return written > 0 && keep_alive;
 }
 

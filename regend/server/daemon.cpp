@@ -21,9 +21,12 @@
 #include "regend/admin/commands.h"
 #include "regend/api/routes.h"
 #include "regend/http/server.h"
+#include "regend/ingest/group_commit_writer.h"
+#include "regend/ingest/provider_registry.h"
 #include "regend/middleware/access_log.h"
 #include "regend/router/router.h"
 #include "regend/server/systemd.h"
+#include "regend/storage/open_store.h"
 
 namespace regen::server {
 namespace asio = boost::asio;
@@ -50,6 +53,16 @@ std::string format_utc(std::chrono::system_clock::time_point when) {
   return text;
 }
 
+ingest::ProviderSettings provider_settings(const config::Config& config) {
+  ingest::ProviderSettings settings;
+  settings.limits.max_alerts = config.webhooks.max_alerts_per_request;
+  settings.limits.max_title = config.webhooks.max_title_length;
+  settings.limits.max_description = config.webhooks.max_description_length;
+  settings.grafana_hmac_secret = config.webhooks.grafana_hmac_secret;
+  settings.generic_hmac_secret = config.webhooks.generic_hmac_secret;
+  return settings;
+}
+
 std::string join(const std::vector<std::string>& items) {
   std::string joined;
   for (const std::string& item : items) joined += (joined.empty() ? "" : ", ") + item;
@@ -63,6 +76,7 @@ class Daemon::Impl {
   Impl(admin::DaemonControl& owner, config::Config config, config::ConfigSources sources)
       : owner_(owner),
         config_(std::move(config)),
+        started_config_(config_),
         sources_(std::move(sources)),
         data_dir_(config_.storage.data_dir),
         signals_(control_, SIGTERM, SIGINT, SIGHUP) {}
@@ -70,6 +84,7 @@ class Daemon::Impl {
   Status start();
   int run();
   json::object status() const;
+  json::object storage_status() const;
   void drain(std::optional<std::chrono::milliseconds> timeout,
              std::function<void(const admin::DrainReport&)> done);
   Result<admin::ReloadReport> reload();
@@ -85,6 +100,7 @@ class Daemon::Impl {
 
   admin::DaemonControl& owner_;  // the Daemon, as the admin commands see it
   config::Config config_;
+  const config::Config started_config_;  // what restart-only keys are running with
   const config::ConfigSources sources_;
   const std::string data_dir_;  // as started: a reload cannot move it
   const Clock::time_point started_ = Clock::now();
@@ -92,6 +108,9 @@ class Daemon::Impl {
 
   asio::io_context control_{1};
   asio::signal_set signals_;  // constructed before any io thread exists: no signal is missed
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<ingest::ProviderRegistry> providers_;
+  std::unique_ptr<ingest::GroupCommitWriter> writer_;
   router::Router router_;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<admin::AdminServer> admin_;
@@ -116,7 +135,24 @@ Status Daemon::Impl::start() {
     return Error{ErrorCode::kUnavailable,
                  "cannot create data directory " + data_dir_ + ": " + ec.message()};
   }
-  api::register_routes(router_, api::RouteContext{started_});
+  Result<std::unique_ptr<storage::Store>> store = storage::open_store(config_);
+  if (!store) return store.error();
+  store_ = std::move(store.value());
+  if (Status migrated = store_->migrate(); !migrated) return migrated;
+  const ingest::ProviderSettings settings = provider_settings(config_);
+  providers_ = std::make_unique<ingest::ProviderRegistry>(settings);
+  writer_ = std::make_unique<ingest::GroupCommitWriter>(
+      *store_,
+      ingest::WriterSettings{.max_queued_requests = config_.storage.write_queue,
+                             .max_batch_alerts = config_.storage.max_batch_alerts,
+                             .ingestion = {.auto_resolve = config_.incidents.auto_resolve}},
+      [] {
+        return std::chrono::time_point_cast<std::chrono::milliseconds>(
+            std::chrono::system_clock::now());
+      });
+  writer_->start();
+  api::register_routes(
+      router_, api::RouteContext{started_, providers_.get(), writer_.get(), settings.limits});
   server_ = std::make_unique<http::Server>(
       resolve_io_threads(config_.server.io_threads), http::Limits::from(config_.server),
       [this](http::Request& request, http::Responder responder) {
@@ -140,6 +176,9 @@ int Daemon::Impl::run() {
                listeners, server_->io_threads(), admin_->path());
   systemd::notify("READY=1\nSTATUS=Serving on " + listeners);
   control_.run();
+  // The writer finishes what it has queued (and answers those requests) while the io threads
+  // can still deliver the answers; only then do the io threads stop.
+  writer_->stop();
   server_->stop();
   spdlog::info("regend stopped");
   return 0;
@@ -218,9 +257,9 @@ void Daemon::Impl::finish_drain() {
   report.idle_closed = stats.drain_idle_closed.load();
   report.requests_completed = stats.drain_requests_completed.load();
   report.connections_forced = stats.drain_forced.load();
-  spdlog::info("drained in {} ms: {} request(s) completed, {} idle connection(s) closed, {} forced",
-               report.duration.count(), report.requests_completed, report.idle_closed,
-               report.connections_forced);
+  spdlog::info("{} in {} ms: {} request(s) completed, {} idle connection(s) closed, {} forced",
+               report.timed_out ? "drain timed out" : "drained", report.duration.count(),
+               report.requests_completed, report.idle_closed, report.connections_forced);
   systemd::notify_status("Drained; exiting");
   for (auto& waiter : drain_waiters_) waiter(report);
   drain_waiters_.clear();
@@ -240,19 +279,24 @@ Result<admin::ReloadReport> Daemon::Impl::reload() {
     systemd::notify("READY=1\nSTATUS=Reload failed; running configuration unchanged");
     return Error{ErrorCode::kInvalidArgument, message};
   }
-  config::ConfigDiff changes = config::diff(config_, loaded.config);
+  // Reloadable keys are compared with the running configuration; restart-only keys with the
+  // one the daemon started with, so a changed listen address is reported on every reload
+  // until a restart, not only on the first. Only reloadable values are read after start-up,
+  // so adopting the whole new config is safe.
+  std::vector<std::string> applied = config::diff(config_, loaded.config).reloadable;
+  std::vector<std::string> needs_restart =
+      config::diff(started_config_, loaded.config).needs_restart;
   config_ = std::move(loaded.config);
-  // Only reloadable values are read after start-up, so adopting the whole new config is safe:
-  // restart-only keys (listen, io_threads, data_dir, admin.socket) keep their running values.
   server_->apply_limits(http::Limits::from(config_.server));
   logging::set_level(*logging::parse_level(config_.log.level));
   middleware::set_access_log_enabled(config_.log.access_log);
-  for (const std::string& key : changes.needs_restart) {
+  for (const std::string& key : needs_restart) {
     spdlog::warn("reload: {} changed but needs a restart to take effect", key);
   }
-  spdlog::info("reload: applied {}", join(changes.reloadable));
+  spdlog::info("reload: applied {}", join(applied));
   systemd::notify("READY=1\nSTATUS=Serving; configuration reloaded");
-  return admin::ReloadReport{sources_.file.value_or(""), changes.reloadable, changes.needs_restart};
+  return admin::ReloadReport{sources_.file.value_or(""), std::move(applied),
+                             std::move(needs_restart)};
 }
 
 void Daemon::Impl::watchdog_tick() {
@@ -270,6 +314,17 @@ void Daemon::Impl::watchdog_tick() {
   watchdog_timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec) watchdog_tick();
   });
+}
+
+json::object Daemon::Impl::storage_status() const {
+  Status ping = store_->ping();
+  const ingest::WriterStats& writer = writer_->stats();
+  return json::object{{"backend", store_->backend()},
+                      {"location", store_->location()},
+                      {"state", ping ? "up" : "down"},
+                      {"error", ping ? json::value(nullptr) : json::value(ping.error().message)},
+                      {"write_queue", writer.queue_depth.load()},
+                      {"batches", writer.batches.load()}};
 }
 
 json::object Daemon::Impl::status() const {
@@ -297,10 +352,7 @@ json::object Daemon::Impl::status() const {
       {"draining", draining_},
       {"drain_timeout_ms", static_cast<int64_t>(config_.server.drain_timeout.count())},
       // The store arrives with ingestion; until then the file is named but not opened.
-      {"storage",
-       json::object{{"backend", "sqlite"},
-                    {"location", (std::filesystem::path(data_dir_) / "regen.db").string()},
-                    {"state", "not_opened"}}},
+      {"storage", storage_status()},
   };
 }
 

@@ -11,6 +11,7 @@ namespace regen::server {
 struct Options {
   config::ConfigSources sources;
   bool check_config = false;  // validate, print the effective configuration, exit
+  bool migrate_only = false;  // apply database migrations, exit
 };
 
 // Exit codes (sysexits.h where one fits).

@@ -31,6 +31,7 @@ class RegendProcess {
   const std::string& config_path() const { return config_path_; }
   std::string log() const { return read_file(log_path_); }
   TempDir& dir() { return dir_; }
+  const TempDir& dir() const { return dir_; }
   Subprocess& process() { return *process_; }
 
   // Sends one admin command and returns the decoded response line ({"ok":...}).

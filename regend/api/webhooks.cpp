@@ -1,0 +1,94 @@
+#include "regend/api/webhooks.h"
+
+#include <spdlog/spdlog.h>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <memory>
+
+#include "regend/http/error_response.h"
+#include "regend/ingest/generic_provider.h"
+
+namespace regen::api {
+namespace json = boost::json;
+
+namespace {
+
+// Seconds a sender should wait before retrying a 503: long enough for a failover to progress,
+// short enough that Alertmanager's own backoff is the one that matters.
+constexpr const char kRetryAfterSeconds[] = "5";
+
+http::Response unavailable(std::string_view message, std::string_view request_id) {
+  http::Response response = http::error_response(ErrorCode::kUnavailable, message, request_id);
+  response.headers.emplace_back("Retry-After", kRetryAfterSeconds);
+  return response;
+}
+
+http::Response accepted(std::string_view source, const domain::SubmissionResult& result) {
+  json::object body{{"source", source},
+                    {"received", result.received},
+                    {"created", result.created},
+                    {"updated", result.updated},
+                    {"incidents_created", result.incidents_created}};
+  if (result.replayed_delivery) body["duplicate_delivery"] = true;
+  return http::Response::json(200, json::serialize(body));
+}
+
+}  // namespace
+
+http::Handler webhook_handler(const ingest::ProviderRegistry& providers,
+                              ingest::GroupCommitWriter& writer) {
+  return [&providers, &writer](const http::Request& request, http::Responder responder) {
+    std::string_view source = request.path_param("source");
+    const ingest::Provider* provider = providers.find(source);
+    if (provider == nullptr) {
+      return responder.send(http::error_response(
+          ErrorCode::kNotFound, "unknown webhook source \"" + std::string(source) + "\"",
+          request.request_id,
+          json::object{{"sources", "prometheus, grafana, cloudwatch, generic"}}));
+    }
+    ingest::WebhookRequest webhook{
+        request.body, [&request](std::string_view name) { return request.header(name); }};
+    Result<ingest::ParsedWebhook> parsed = provider->parse(webhook);
+    if (!parsed) return responder.send(http::error_response(parsed.error(), request.request_id));
+    ingest::ParsedWebhook& payload = parsed.value();
+    if (payload.confirmation) {
+      spdlog::warn("SNS subscription confirmation for {}: confirm it by visiting {}",
+                   payload.confirmation->topic_arn, payload.confirmation->subscribe_url);
+    }
+    if (payload.alerts.empty()) {
+      return responder.send(accepted(provider->source(), domain::SubmissionResult{}));
+    }
+    domain::Submission submission{std::string(provider->source()), std::move(payload.alerts),
+                                  std::move(payload.delivery_id)};
+    // The writer completes on its own thread; the Responder posts back to this io thread.
+    auto shared = std::make_shared<http::Responder>(std::move(responder));
+    std::string request_id(request.request_id);
+    std::string source_name(provider->source());
+    bool queued =
+        writer.submit(std::move(submission),
+                      [shared, request_id, source_name](Result<domain::SubmissionResult> result) {
+                        if (result) return shared->send(accepted(source_name, result.value()));
+                        if (result.error().code == ErrorCode::kUnavailable) {
+                          return shared->send(unavailable(
+                              "storage unavailable: " + result.error().message, request_id));
+                        }
+                        spdlog::error("request {}: storing alerts failed: {}", request_id,
+                                      result.error().message);
+                        shared->send(http::error_response(ErrorCode::kInternal,
+                                                          "storing the alerts failed", request_id));
+                      });
+    if (!queued) shared->send(unavailable("write queue full; retry shortly", request.request_id));
+  };
+}
+
+http::Handler generic_schema_handler(const ingest::IngestLimits& limits) {
+  return [schema = ingest::generic_json_schema(limits)](const http::Request&,
+                                                        http::Responder responder) {
+    http::Response response = http::Response::json(200, schema);
+    response.content_type = "application/schema+json";
+    responder.send(std::move(response));
+  };
+}
+
+}  // namespace regen::api

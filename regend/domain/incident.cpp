@@ -1,0 +1,27 @@
+#include "regend/domain/incident.h"
+
+namespace regen::domain {
+
+std::string_view to_string(IncidentStatus status) {
+  switch (status) {
+    case IncidentStatus::kTriggered:
+      return "triggered";
+    case IncidentStatus::kAcknowledged:
+      return "acknowledged";
+    case IncidentStatus::kResolved:
+      return "resolved";
+    case IncidentStatus::kCanceled:
+      return "canceled";
+  }
+  return "triggered";
+}
+
+std::optional<IncidentStatus> parse_incident_status(std::string_view text) {
+  if (text == "triggered") return IncidentStatus::kTriggered;
+  if (text == "acknowledged") return IncidentStatus::kAcknowledged;
+  if (text == "resolved") return IncidentStatus::kResolved;
+  if (text == "canceled") return IncidentStatus::kCanceled;
+  return std::nullopt;
+}
+
+}  // namespace regen::domain

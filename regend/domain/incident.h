@@ -1,0 +1,17 @@
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace regen::domain {
+
+// triggered -> acknowledged -> resolved; triggered -> resolved | canceled.
+enum class IncidentStatus { kTriggered, kAcknowledged, kResolved, kCanceled };
+
+std::string_view to_string(IncidentStatus status);
+std::optional<IncidentStatus> parse_incident_status(std::string_view text);
+inline bool is_open(IncidentStatus status) {
+  return status == IncidentStatus::kTriggered || status == IncidentStatus::kAcknowledged;
+}
+
+}  // namespace regen::domain

@@ -1,0 +1,195 @@
+#include "regend/domain/ingestion.h"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace regen::domain {
+namespace json = boost::json;
+using storage::AlertRow;
+using storage::IncidentRow;
+using storage::WriteTx;
+
+namespace {
+
+constexpr std::string_view kSystem = "system";
+
+// Every incident change is a timeline entry and an outbox event, written together.
+void record(WriteTx& tx, int64_t incident_id, std::string_view kind, json::object payload,
+            Timestamp now) {
+  payload["incident_id"] = incident_id;
+  std::string text = json::serialize(payload);
+  tx.append_timeline({incident_id, std::string(kind), std::string(kSystem), text, now});
+  tx.enqueue_outbox({std::string(kind), incident_id, std::move(text), now});
+}
+
+json::object describe(const AlertRow& row) {
+  return json::object{{"alert_id", row.id},
+                      {"source", row.alert.source},
+                      {"external_id", row.alert.external_id},
+                      {"title", row.alert.title},
+                      {"severity", to_string(row.alert.severity)},
+                      {"occurrence", row.occurrence}};
+}
+
+// Same content: a redelivery of a firing alert changes nothing.
+bool same_content(const NormalizedAlert& stored, const NormalizedAlert& incoming) {
+  return stored.title == incoming.title && stored.description == incoming.description &&
+         stored.severity == incoming.severity && stored.labels == incoming.labels &&
+         stored.annotations == incoming.annotations && stored.started_at == incoming.started_at;
+}
+
+class Applier {
+ public:
+  Applier(WriteTx& tx, const RuleSet& rules, Timestamp now, const IngestionSettings& settings,
+          SubmissionResult& result)
+      : tx_(tx), rules_(rules), now_(now), settings_(settings), result_(result) {}
+
+  void apply(const NormalizedAlert& incoming) {
+    std::optional<AlertRow> existing = tx_.find_alert(incoming.source, incoming.external_id);
+    if (!existing) return create(incoming);
+    if (existing->alert.status == AlertStatus::kFiring) {
+      if (incoming.status == AlertStatus::kResolved) return resolve(*existing, incoming);
+      return refresh(*existing, incoming);
+    }
+    if (incoming.status == AlertStatus::kFiring) return refire(*existing, incoming);
+    // Resolved and resolved again: a replay.
+  }
+
+ private:
+  // Routing decides the stored severity and whether an incident is wanted.
+  bool route(AlertRow& row) {
+    const RoutingRule* rule = rules_.route(row.alert);
+    if (rule == nullptr) return true;
+    if (rule->severity_override) row.alert.severity = *rule->severity_override;
+    row.suppressed = rule->suppress;
+    return !rule->suppress && rule->create_incident;
+  }
+
+  void create(const NormalizedAlert& incoming) {
+    AlertRow row;
+    row.alert = incoming;
+    row.received_at = row.updated_at = now_;
+    ++result_.created;
+    if (incoming.status == AlertStatus::kResolved) {
+      if (!row.alert.ended_at) row.alert.ended_at = now_;
+      row.id = tx_.insert_alert(row);
+      return;
+    }
+    bool wants_incident = route(row);
+    row.id = tx_.insert_alert(row);
+    if (wants_incident) open_or_join_incident(row);
+  }
+
+  void refresh(AlertRow& row, const NormalizedAlert& incoming) {
+    NormalizedAlert routed = incoming;
+    AlertRow probe = row;
+    probe.alert = incoming;
+    route(probe);  // compare what would be stored, after any severity override
+    routed.severity = probe.alert.severity;
+    if (same_content(row.alert, routed)) return;
+    std::string raw = incoming.raw;
+    row.alert = routed;
+    row.alert.raw = std::move(raw);
+    row.updated_at = now_;
+    tx_.update_alert(row);
+    ++result_.updated;
+  }
+
+  void resolve(AlertRow& row, const NormalizedAlert& incoming) {
+    row.alert.status = AlertStatus::kResolved;
+    row.alert.ended_at = incoming.ended_at.value_or(now_);
+    row.updated_at = now_;
+    tx_.update_alert(row);
+    ++result_.updated;
+    std::optional<int64_t> incident_id = tx_.resolve_link(row.id, row.occurrence, now_);
+    if (!incident_id) return;
+    record(tx_, *incident_id, "alert_resolved", describe(row), now_);
+    if (tx_.count_unresolved_links(*incident_id) == 0) all_resolved(*incident_id);
+  }
+
+  void all_resolved(int64_t incident_id) {
+    record(tx_, incident_id, "all_alerts_resolved", json::object{}, now_);
+    if (!settings_.auto_resolve) return;
+    std::optional<IncidentRow> incident = tx_.find_incident(incident_id);
+    if (!incident || !is_open(incident->status)) return;
+    json::object change{{"from", to_string(incident->status)},
+                        {"to", "resolved"},
+                        {"reason", "all alerts resolved"}};
+    incident->status = IncidentStatus::kResolved;
+    incident->resolved_at = now_;
+    incident->updated_at = now_;
+    tx_.update_incident(*incident);
+    record(tx_, incident_id, "status_changed", std::move(change), now_);
+  }
+
+  // A resolved alert firing again is a new occurrence: routed and grouped afresh.
+  void refire(AlertRow& row, const NormalizedAlert& incoming) {
+    row.alert = incoming;
+    row.alert.ended_at.reset();
+    row.occurrence += 1;
+    row.updated_at = now_;
+    row.suppressed = false;
+    row.incident_id.reset();
+    bool wants_incident = route(row);
+    tx_.update_alert(row);
+    ++result_.created;
+    if (wants_incident) open_or_join_incident(row);
+  }
+
+  void open_or_join_incident(AlertRow& row) {
+    const GroupingRule* rule = rules_.group(row.alert);
+    std::optional<std::string> key;
+    std::optional<IncidentRow> incident;
+    if (rule != nullptr) {
+      key = group_key(*rule, row.alert);
+      incident = tx_.find_open_incident(*key, now_ - rule->window);
+    }
+    if (!incident) incident = open_incident(row, key);
+    row.incident_id = incident->id;
+    tx_.update_alert(row);
+    tx_.link_alert(incident->id, row.id, row.occurrence, now_);
+    record(tx_, incident->id, "alert_linked", describe(row), now_);
+  }
+
+  IncidentRow open_incident(const AlertRow& row, const std::optional<std::string>& key) {
+    IncidentRow incident;
+    incident.title = row.alert.title;
+    incident.severity = row.alert.severity;
+    incident.status = IncidentStatus::kTriggered;
+    incident.group_key = key;
+    incident.created_at = incident.updated_at = now_;
+    incident = tx_.insert_incident(incident);
+    ++result_.incidents_created;
+    record(tx_, incident.id, "incident_created",
+           json::object{{"incident_number", incident.incident_number},
+                        {"title", incident.title},
+                        {"severity", to_string(incident.severity)},
+                        {"group_key", key ? json::value(*key) : json::value(nullptr)}},
+           now_);
+    return incident;
+  }
+
+  WriteTx& tx_;
+  const RuleSet& rules_;
+  const Timestamp now_;
+  const IngestionSettings& settings_;
+  SubmissionResult& result_;
+};
+
+}  // namespace
+
+SubmissionResult apply(WriteTx& tx, const RuleSet& rules, const Submission& submission,
+                       Timestamp now, const IngestionSettings& settings) {
+  SubmissionResult result;
+  result.received = submission.alerts.size();
+  if (submission.delivery_id &&
+      !tx.record_delivery(submission.source, *submission.delivery_id, now)) {
+    result.replayed_delivery = true;
+    return result;
+  }
+  Applier applier(tx, rules, now, settings, result);
+  for (const NormalizedAlert& alert : submission.alerts) applier.apply(alert);
+  return result;
+}
+
+}  // namespace regen::domain

@@ -1,0 +1,123 @@
+#include "regend/ingest/group_commit_writer.h"
+
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
+namespace regen::ingest {
+
+GroupCommitWriter::GroupCommitWriter(storage::Store& store, WriterSettings settings, Clock clock)
+    : store_(store), settings_(settings), clock_(std::move(clock)) {}
+
+GroupCommitWriter::~GroupCommitWriter() { stop(); }
+
+void GroupCommitWriter::start() {
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "regend-writer");
+    run();
+  });
+}
+
+void GroupCommitWriter::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool GroupCommitWriter::submit(domain::Submission submission, Done done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || queue_.size() >= settings_.max_queued_requests) {
+      stats_.refused_requests.fetch_add(1);
+      return false;
+    }
+    queue_.push_back(Pending{std::move(submission), std::move(done)});
+    stats_.queue_depth.store(queue_.size());
+  }
+  wake_.notify_one();
+  return true;
+}
+
+void GroupCommitWriter::run() {
+  while (true) {
+    std::vector<Pending> batch = take_batch();
+    if (batch.empty()) return;  // stopping and nothing left
+    commit(batch);
+  }
+}
+
+std::vector<GroupCommitWriter::Pending> GroupCommitWriter::take_batch() {
+  std::unique_lock lock(mutex_);
+  wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+  std::vector<Pending> batch;
+  std::size_t alerts = 0;
+  // Always take at least one request, however large: a request is never split.
+  while (!queue_.empty() && (batch.empty() || alerts + queue_.front().submission.alerts.size() <=
+                                                  settings_.max_batch_alerts)) {
+    alerts += queue_.front().submission.alerts.size();
+    batch.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  stats_.queue_depth.store(queue_.size());
+  return batch;
+}
+
+Status GroupCommitWriter::apply_all(storage::WriteTx& tx, std::vector<Pending>& batch,
+                                    std::size_t first, std::size_t count,
+                                    std::vector<domain::SubmissionResult>& results) {
+  int64_t version = tx.rules_version();
+  if (!rules_loaded_ || version != rules_.version) {
+    rules_ = tx.load_rules();
+    rules_loaded_ = true;
+  }
+  const domain::Timestamp now = clock_();
+  for (std::size_t i = first; i < first + count; ++i) {
+    results[i] = domain::apply(tx, rules_, batch[i].submission, now, settings_.ingestion);
+  }
+  return {};
+}
+
+void GroupCommitWriter::commit(std::vector<Pending>& batch) {
+  std::vector<domain::SubmissionResult> results(batch.size());
+  auto started = std::chrono::steady_clock::now();
+  Status status = store_.write(
+      [&](storage::WriteTx& tx) { return apply_all(tx, batch, 0, batch.size(), results); });
+  stats_.last_commit_us.store(std::chrono::duration_cast<std::chrono::microseconds>(
+                                  std::chrono::steady_clock::now() - started)
+                                  .count());
+  stats_.batches.fetch_add(1);
+  stats_.last_batch_requests.store(batch.size());
+  if (!status && status.error().code != ErrorCode::kUnavailable && batch.size() > 1) {
+    // Not an outage but this batch's data: commit each request alone, so one bad request
+    // cannot fail the others that happened to share its transaction.
+    spdlog::warn("batch of {} requests failed ({}); retrying them one by one", batch.size(),
+                 status.error().message);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      Status single =
+          store_.write([&](storage::WriteTx& tx) { return apply_all(tx, batch, i, 1, results); });
+      if (single) {
+        stats_.committed_requests.fetch_add(1);
+        batch[i].done(results[i]);
+      } else {
+        stats_.failed_requests.fetch_add(1);
+        batch[i].done(single.error());
+      }
+    }
+    return;
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (status) {
+      stats_.committed_requests.fetch_add(1);
+      batch[i].done(results[i]);
+    } else {
+      stats_.failed_requests.fetch_add(1);
+      batch[i].done(status.error());
+    }
+  }
+  // The rules cache may hold rules from a rolled-back read; reload on the next batch.
+  if (!status) rules_loaded_ = false;
+}
+
+}  // namespace regen::ingest

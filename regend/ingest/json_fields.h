@@ -1,0 +1,70 @@
+#pragma once
+// Typed access to the fields of a JSON payload. Every error is kInvalidArgument naming the field
+// by its path ("alerts[2].labels.team") and saying what was expected ("must be a string").
+
+#include <boost/json/object.hpp>
+#include <boost/json/storage_ptr.hpp>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "regend/domain/alert.h"
+
+namespace regen::ingest {
+
+// kInvalidArgument naming `field`.
+Error invalid_field(std::string field, std::string message);
+
+// "alerts[2]" + "title" → "alerts[2].title"; "" + "title" → "title".
+std::string field_path(std::string_view parent, std::string_view key);
+// "alerts" + 2 → "alerts[2]".
+std::string index_path(std::string_view parent, std::size_t index);
+
+// Parses `text`, which must hold one JSON object, with its memory from `storage` (a per-request
+// arena that must outlive the result). `field` names the document in errors: "" for the request
+// body, "Message" for the alarm SNS embeds as a string. Fails when the text is not JSON (the
+// message carries Boost.JSON's error and the byte offset) or is JSON but not an object.
+Result<boost::json::object> parse_json_object(std::string_view text, std::string_view field,
+                                              boost::json::storage_ptr storage);
+
+// Reads the fields of one JSON object. Absent and null fields read as absent; a field of the
+// wrong type records an error. The first error is kept and later reads return empty values, so
+// a caller reads what it needs and checks ok() once before using any of it.
+// The object must outlive the reader and every view it returns. One reader per thread.
+class FieldReader {
+ public:
+  // `path` is the object's own path, prefixed to field names in errors ("" at the top level).
+  FieldReader(const boost::json::object& object, std::string path);
+
+  std::optional<std::string_view> string(std::string_view key);
+  // Absent or null: "<path> is required".
+  std::string_view required_string(std::string_view key);
+  const boost::json::object* object(std::string_view key);  // nullptr when absent
+  const boost::json::array* array(std::string_view key);    // nullptr when absent
+  // An object whose values are all strings; empty when absent.
+  std::map<std::string, std::string> string_map(std::string_view key);
+  // An RFC 3339 string (see timestamps.h).
+  std::optional<domain::Timestamp> timestamp(std::string_view key);
+
+  std::string path(std::string_view key) const { return field_path(path_, key); }
+  const std::string& path() const { return path_; }
+
+  // Records `error` unless an earlier one is already recorded.
+  void fail(Error error);
+  bool ok() const { return !error_.has_value(); }
+  // REQUIRES: !ok()
+  const Error& error() const { return *error_; }
+
+ private:
+  // The field's value, or nullptr when absent or null.
+  const boost::json::value* find(std::string_view key) const;
+
+  const boost::json::object& object_;
+  std::string path_;
+  std::optional<Error> error_;
+};
+
+}  // namespace regen::ingest

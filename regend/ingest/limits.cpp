@@ -1,0 +1,78 @@
+#include "regend/ingest/limits.h"
+
+#include <utility>
+
+#include "regend/ingest/json_fields.h"
+
+namespace regen::ingest {
+namespace {
+
+Error over_limit(std::string field, std::string message, std::size_t limit) {
+  Error error = invalid_field(std::move(field), std::move(message));
+  error.limit = static_cast<int64_t>(limit);
+  return error;
+}
+
+Status check_entries(const std::map<std::string, std::string>& entries, const IngestLimits& limits,
+                     const std::string& path) {
+  if (entries.size() > limits.max_labels) {
+    return over_limit(path,
+                      path + " has more than " + std::to_string(limits.max_labels) + " entries",
+                      limits.max_labels);
+  }
+  for (const auto& [key, value] : entries) {
+    std::string field = field_path(path, key);
+    if (count_code_points(key) > limits.max_label_key) {
+      return over_limit(std::move(field),
+                        "a key in " + path + " is longer than " +
+                            std::to_string(limits.max_label_key) + " characters",
+                        limits.max_label_key);
+    }
+    if (Status status = check_length(value, limits.max_label_value, field); !status.ok()) {
+      return status;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::size_t count_code_points(std::string_view utf8) {
+  std::size_t count = 0;
+  for (const char c : utf8) {
+    // Every code point has exactly one byte that is not a continuation byte (10xxxxxx).
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
+  }
+  return count;
+}
+
+Status check_length(std::string_view text, std::size_t limit, const std::string& field) {
+  if (count_code_points(text) <= limit) return {};
+  return over_limit(field, field + " is longer than " + std::to_string(limit) + " characters",
+                    limit);
+}
+
+Status check_alert_count(std::size_t count, const IngestLimits& limits, std::string_view field) {
+  if (count <= limits.max_alerts) return {};
+  return over_limit(std::string(field),
+                    "a request may carry at most " + std::to_string(limits.max_alerts) + " alerts",
+                    limits.max_alerts);
+}
+
+Status check_alert(const domain::NormalizedAlert& alert, const IngestLimits& limits,
+                   const AlertFieldPaths& paths) {
+  if (alert.title.empty()) return invalid_field(paths.title, paths.title + " must not be empty");
+  if (Status s = check_length(alert.title, limits.max_title, paths.title); !s.ok()) return s;
+  if (Status s = check_length(alert.description, limits.max_description, paths.description);
+      !s.ok()) {
+    return s;
+  }
+  if (Status s = check_length(alert.external_id, limits.max_external_id, paths.external_id);
+      !s.ok()) {
+    return s;
+  }
+  if (Status s = check_entries(alert.labels, limits, paths.labels); !s.ok()) return s;
+  return check_entries(alert.annotations, limits, paths.annotations);
+}
+
+}  // namespace regen::ingest

@@ -1,0 +1,39 @@
+#pragma once
+// Digests and signature checks for webhook bodies (OpenSSL). Pure functions; any thread.
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "regend/ingest/provider.h"
+
+namespace regen::ingest {
+
+// Lowercase hex SHA-256 of `data` (64 characters).
+std::string sha256_hex(std::string_view data);
+
+// Lowercase hex HMAC-SHA256 of `data` keyed with `key` (64 characters).
+std::string hmac_sha256_hex(std::string_view key, std::string_view data);
+
+// Whether a and b are equal, in time that depends only on their lengths (CRYPTO_memcmp), so a
+// caller cannot learn how many leading characters of a secret value it guessed right.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+// Whether `hex_signature` (hex, either case) is the HMAC-SHA256 of `body` under `key`.
+bool hmac_sha256_matches(std::string_view key, std::string_view body,
+                         std::string_view hex_signature);
+
+// For a source configured with `secret` (empty: no check, always ok): kUnauthorized unless the
+// header `header` holds `prefix` followed by the hex HMAC-SHA256 of the request body.
+Status verify_body_signature(const WebhookRequest& request, std::string_view header,
+                             std::string_view prefix, std::string_view secret);
+
+// Dedup keys for alerts that carry none: hex SHA-256 over the labels in key order, with every
+// string length-prefixed so that no two label sets share an encoding. The order in which the
+// sender wrote the labels does not matter. title_labels_hash covers the title, then the labels.
+std::string labels_hash(const std::map<std::string, std::string>& labels);
+std::string title_labels_hash(std::string_view title,
+                              const std::map<std::string, std::string>& labels);
+
+}  // namespace regen::ingest

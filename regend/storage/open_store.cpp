@@ -1,0 +1,41 @@
+#include "regend/storage/open_store.h"
+
+#include <filesystem>
+
+#include "regend/storage/sqlite/sqlite_store.h"
+
+namespace regen::storage {
+
+std::string redact_url(const std::string& url) {
+  std::size_t scheme = url.find("://");
+  std::size_t at = url.find('@');
+  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
+  std::size_t colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+Result<std::unique_ptr<Store>> open_store(const config::Config& config) {
+  const std::string& url = config.storage.database_url;
+  if (url.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(config.storage.data_dir, ec);
+    if (ec) {
+      return Error{ErrorCode::kUnavailable,
+                   "cannot create data directory " + config.storage.data_dir + ": " + ec.message()};
+    }
+    std::string path = (std::filesystem::path(config.storage.data_dir) / "regen.db").string();
+    try {
+      return std::unique_ptr<Store>(std::make_unique<SqliteStore>(path));
+    } catch (const StoreError& e) {
+      return Error{e.code(), e.what()};
+    }
+  }
+  if (url.rfind("postgres://", 0) != 0 && url.rfind("postgresql://", 0) != 0) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "storage.database_url must start with postgres:// (got " + redact_url(url) + ")"};
+  }
+  return Error{ErrorCode::kInvalidArgument, "this regend was built without the PostgreSQL backend"};
+}
+
+}  // namespace regen::storage

@@ -1,0 +1,31 @@
+#include "regend/storage/row_codec.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "regend/storage/store.h"
+
+namespace regen::storage {
+namespace json = boost::json;
+
+std::string encode_map(const std::map<std::string, std::string>& values) {
+  json::object object;
+  for (const auto& [key, value] : values) object[key] = value;
+  return json::serialize(object);
+}
+
+std::map<std::string, std::string> decode_map(std::string_view text) {
+  json::error_code ec;
+  json::value value = json::parse(text, ec);
+  if (ec || !value.is_object())
+    throw StoreError(ErrorCode::kInternal, "stored map is not a JSON object");
+  std::map<std::string, std::string> values;
+  for (const auto& entry : value.as_object()) {
+    if (!entry.value().is_string())
+      throw StoreError(ErrorCode::kInternal, "stored map value is not a string");
+    values.emplace(std::string(entry.key()), std::string(entry.value().as_string()));
+  }
+  return values;
+}
+
+}  // namespace regen::storage

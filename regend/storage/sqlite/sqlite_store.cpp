@@ -1,0 +1,125 @@
+#include "regend/storage/sqlite/sqlite_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+#include <chrono>
+
+#include "regend/storage/migrations.h"
+#include "regend/storage/sqlite/sqlite_tx.h"
+
+namespace regen::storage {
+namespace {
+
+// Disk full, I/O errors and a database locked for too long are conditions to retry, not bugs.
+ErrorCode classify(const SQLite::Exception& e) {
+  switch (e.getErrorCode() & 0xFF) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+      return ErrorCode::kUnavailable;
+    default:
+      return ErrorCode::kInternal;
+  }
+}
+
+std::unique_ptr<SQLite::Database> open(const std::string& path) {
+  auto db = std::make_unique<SQLite::Database>(
+      path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+  db->setBusyTimeout(5000);
+  // WAL lets readers proceed during a write; synchronous=FULL makes every commit durable
+  // before the writer answers any webhook.
+  db->exec("PRAGMA journal_mode = WAL");
+  db->exec("PRAGMA synchronous = FULL");
+  db->exec("PRAGMA foreign_keys = ON");
+  return db;
+}
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(std::string path) : path_(std::move(path)) {
+  try {
+    writer_ = open(path_);
+    reader_ = open(path_);
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(ErrorCode::kUnavailable,
+                     "cannot open SQLite database " + path_ + ": " + e.what());
+  }
+  tx_ = std::make_unique<Tx>(*writer_);
+}
+
+SqliteStore::~SqliteStore() = default;
+
+Status SqliteStore::migrate() {
+  std::lock_guard lock(write_mutex_);
+  try {
+    writer_->exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+    std::vector<Migration> migrations = embedded_migrations("sqlite");
+    int known = migrations.empty() ? 0 : migrations.back().version;
+    // EXCLUSIVE: a second regend starting on the same file waits here instead of racing.
+    SQLite::Transaction check(*writer_, SQLite::TransactionBehavior::EXCLUSIVE);
+    int64_t current =
+        writer_->execAndGet("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").getInt64();
+    if (current > known) {
+      return Error{ErrorCode::kInternal, "database schema version " + std::to_string(current) +
+                                             " is newer than this regend (knows up to " +
+                                             std::to_string(known) + "); upgrade regend"};
+    }
+    for (const Migration& migration : migrations) {
+      if (migration.version <= current) continue;
+      writer_->exec(std::string(migration.sql));
+      SQLite::Statement record(*writer_,
+                               "INSERT INTO schema_migrations (version, name, applied_at) "
+                               "VALUES (?1, ?2, ?3)");
+      record.bind(1, migration.version);
+      record.bind(2, std::string(migration.name));
+      record.bind(3, static_cast<int64_t>(now_ms()));
+      record.exec();
+      spdlog::info("sqlite: applied migration {}", migration.name);
+    }
+    check.commit();
+  } catch (const SQLite::Exception& e) {
+    return Error{classify(e), std::string("migration failed: ") + e.what()};
+  }
+  return {};
+}
+
+Status SqliteStore::write(const std::function<Status(WriteTx&)>& body) {
+  std::lock_guard lock(write_mutex_);
+  try {
+    // IMMEDIATE takes the write lock up front: no deadlock-prone upgrade from a read lock.
+    SQLite::Transaction transaction(*writer_, SQLite::TransactionBehavior::IMMEDIATE);
+    Status status = body(*tx_);
+    if (!status) return status;  // the Transaction's destructor rolls back
+    transaction.commit();
+    return {};
+  } catch (const SQLite::Exception& e) {
+    return Error{classify(e), std::string("sqlite: ") + e.what()};
+  } catch (const StoreError& e) {
+    return Error{e.code(), e.what()};
+  }
+}
+
+Status SqliteStore::ping() {
+  std::lock_guard lock(read_mutex_);
+  try {
+    reader_->execAndGet("SELECT 1");
+    return {};
+  } catch (const SQLite::Exception& e) {
+    return Error{ErrorCode::kUnavailable, std::string("sqlite: ") + e.what()};
+  }
+}
+
+}  // namespace regen::storage

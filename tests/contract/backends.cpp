@@ -1,0 +1,53 @@
+#include "tests/contract/backends.h"
+
+#include <stdexcept>
+
+#include "regend/storage/sqlite/sqlite_store.h"
+#include "tests/support/process.h"
+
+namespace regen::test {
+namespace {
+
+// Keeps a backend's temporary resources alive exactly as long as its store.
+template <typename Resource>
+class OwningStore final : public storage::Store {
+ public:
+  OwningStore(std::unique_ptr<Resource> resource, std::unique_ptr<storage::Store> store)
+      : resource_(std::move(resource)), store_(std::move(store)) {}
+  ~OwningStore() override { store_.reset(); }
+  std::string_view backend() const override { return store_->backend(); }
+  std::string location() const override { return store_->location(); }
+  Status migrate() override { return store_->migrate(); }
+  Status write(const std::function<Status(storage::WriteTx&)>& body) override {
+    return store_->write(body);
+  }
+  Status ping() override { return store_->ping(); }
+
+ private:
+  std::unique_ptr<Resource> resource_;
+  std::unique_ptr<storage::Store> store_;
+};
+
+std::unique_ptr<storage::Store> migrated(std::unique_ptr<storage::Store> store) {
+  Status status = store->migrate();
+  if (!status) throw std::runtime_error("migration failed: " + status.error().message);
+  return store;
+}
+
+}  // namespace
+
+const std::vector<std::string>& contract_backends() {
+  static const std::vector<std::string> kBackends = {"sqlite"};
+  return kBackends;
+}
+
+std::unique_ptr<storage::Store> open_empty_store(const std::string& backend) {
+  if (backend == "sqlite") {
+    auto dir = std::make_unique<TempDir>();
+    auto store = migrated(std::make_unique<storage::SqliteStore>(dir->file("regen.db")));
+    return std::make_unique<OwningStore<TempDir>>(std::move(dir), std::move(store));
+  }
+  throw std::runtime_error("unknown backend " + backend);
+}
+
+}  // namespace regen::test

@@ -1,0 +1,101 @@
+// SQLite-specific guarantees beneath the shared contract: migrations (idempotent, locked,
+// refusing a newer schema), durability settings, and the append-only timeline in the schema.
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <thread>
+
+#include "regend/storage/migrations.h"
+#include "regend/storage/sqlite/sqlite_store.h"
+#include "tests/support/process.h"
+
+namespace regen::storage {
+namespace {
+
+int64_t schema_version(const std::string& path) {
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  return db.execAndGet("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").getInt64();
+}
+
+}  // namespace
+
+TEST_CASE("sqlite: migrate creates the schema and a second run changes nothing") {
+  test::TempDir dir;
+  SqliteStore store(dir.file("regen.db"));
+  REQUIRE(store.migrate().ok());
+  int64_t version = schema_version(dir.file("regen.db"));
+  CHECK(version == embedded_migrations("sqlite").back().version);
+  REQUIRE(store.migrate().ok());
+  CHECK(schema_version(dir.file("regen.db")) == version);
+  SQLite::Database db(dir.file("regen.db"), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("SELECT COUNT(*) FROM grouping_rules").getInt64() == 1);
+}
+
+TEST_CASE("sqlite: several stores migrating the same file at once are safe") {
+  test::TempDir dir;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&] {
+      SqliteStore store(dir.file("regen.db"));
+      if (!store.migrate().ok()) ++failures;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  CHECK(failures == 0);
+  SQLite::Database db(dir.file("regen.db"), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("SELECT COUNT(*) FROM grouping_rules").getInt64() == 1);
+}
+
+TEST_CASE("sqlite: a database newer than the binary refuses to start with a clear message") {
+  test::TempDir dir;
+  {
+    SqliteStore store(dir.file("regen.db"));
+    REQUIRE(store.migrate().ok());
+  }
+  {
+    SQLite::Database db(dir.file("regen.db"), SQLite::OPEN_READWRITE);
+    db.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)");
+  }
+  SqliteStore store(dir.file("regen.db"));
+  Status status = store.migrate();
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.error().message.find("newer than this regend") != std::string::npos);
+}
+
+TEST_CASE("sqlite: the database file is in WAL mode") {
+  test::TempDir dir;
+  SqliteStore store(dir.file("regen.db"));
+  REQUIRE(store.migrate().ok());
+  // journal_mode=WAL is persistent in the file, so another connection sees it.
+  SQLite::Database db(dir.file("regen.db"), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
+  CHECK(store.ping().ok());
+}
+
+TEST_CASE("sqlite: the schema refuses to update or delete timeline entries") {
+  test::TempDir dir;
+  SqliteStore store(dir.file("regen.db"));
+  REQUIRE(store.migrate().ok());
+  REQUIRE(store
+              .write([](WriteTx& tx) {
+                IncidentRow incident;
+                incident.title = "t";
+                incident = tx.insert_incident(incident);
+                tx.append_timeline({incident.id, "note", "system", "{}", {}});
+                return Status{};
+              })
+              .ok());
+  SQLite::Database db(dir.file("regen.db"), SQLite::OPEN_READWRITE);
+  CHECK_THROWS_WITH(db.exec("UPDATE timeline SET kind = 'edited'"), Catch::Contains("append-only"));
+  CHECK_THROWS_WITH(db.exec("DELETE FROM timeline"), Catch::Contains("append-only"));
+  CHECK(db.execAndGet("SELECT kind FROM timeline").getString() == "note");
+}
+
+TEST_CASE("sqlite: a store on an unopenable path fails with kUnavailable") {
+  CHECK_THROWS_AS(SqliteStore("/proc/regen-no-such-dir/regen.db"), StoreError);
+}
+
+}  // namespace regen::storage
