@@ -6,6 +6,8 @@ function(embed_migrations output)
        ${PROJECT_SOURCE_DIR}/migrations/sqlite/*.sql
        ${PROJECT_SOURCE_DIR}/migrations/postgres/*.sql)
   list(SORT sql_files)
+  # Editing a migration must regenerate the embedded copy, not only adding or removing one.
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${sql_files})
   set(entries "")
   foreach(path IN LISTS sql_files)
     get_filename_component(backend_dir ${path} DIRECTORY)

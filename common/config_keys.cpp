@@ -208,6 +208,14 @@ KeyDef key(std::string_view path, Reload reload, Section Config::*section, Field
   return def;
 }
 
+Rejection check_database_url(const Config& config) {
+  const std::string& url = config.storage.database_url;
+  if (url.empty() || url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0) {
+    return std::nullopt;
+  }
+  return "must be empty (SQLite in storage.data_dir) or a postgres:// URL";
+}
+
 Rejection check_socket_path(const Config& config) {
   const std::string path = config.admin_socket_path();
   if (path.size() < kMaxSocketPath) return std::nullopt;
@@ -254,7 +262,8 @@ std::vector<KeyDef> build_table() {
           "Directory holding the SQLite database."),
       key("storage.database_url", Reload::kNo, &C::storage, &StorageConfig::database_url,
           Text{.allow_empty = true},
-          "Empty = SQLite in data_dir; postgres://user:pass@host:port/db = PostgreSQL."),
+          "Empty = SQLite in data_dir; postgres://user:pass@host:port/db = PostgreSQL.",
+          check_database_url),
       key("storage.write_queue", Reload::kNo, &C::storage, &StorageConfig::write_queue,
           Integer<unsigned>{1, 1'000'000},
           "Webhook requests waiting for a commit; past it they are answered 503."),

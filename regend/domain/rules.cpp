@@ -53,7 +53,10 @@ Result<std::vector<LabelMatcher>> parse_matchers(const json::value& list,
     }
     matcher.key = std::string(key->as_string());
     const json::value* op = object.if_contains("op");
-    std::string_view op_name = op != nullptr && op->is_string() ? op->as_string() : "equals";
+    // Both arms must be string_views: a json::string arm would make the whole expression a
+    // temporary copy, leaving op_name pointing at freed memory.
+    std::string_view op_name = op != nullptr && op->is_string() ? std::string_view(op->as_string())
+                                                                : std::string_view("equals");
     if (op != nullptr && !op->is_string()) return invalid(at + ".op", "must be a string");
     const json::value* value = object.if_contains("value");
     if (op_name == "exists") {

@@ -103,7 +103,8 @@ Result<std::vector<std::string>> parse_group_by(std::string_view json);
 void normalize(RuleSet& rules);
 
 // The key grouping uses: the rule id and the group_by label values, e.g.
-// "g1|alertname=DiskFull|cluster=eu1". Alerts with equal keys share an incident.
+// "g1|alertname=8:DiskFull|cluster=3:eu1" (values length-prefixed, so no two label sets
+// produce the same key). Alerts with equal keys share an incident.
 std::string group_key(const GroupingRule& rule, const NormalizedAlert& alert);
 
 }  // namespace regen::domain

@@ -82,8 +82,14 @@ Status GroupCommitWriter::apply_all(storage::WriteTx& tx, std::vector<Pending>& 
 void GroupCommitWriter::commit(std::vector<Pending>& batch) {
   std::vector<domain::SubmissionResult> results(batch.size());
   auto started = std::chrono::steady_clock::now();
-  Status status = store_.write(
-      [&](storage::WriteTx& tx) { return apply_all(tx, batch, 0, batch.size(), results); });
+  auto write_batch = [&] {
+    return store_.write(
+        [&](storage::WriteTx& tx) { return apply_all(tx, batch, 0, batch.size(), results); });
+  };
+  Status status = write_batch();
+  // kUnavailable may be a lost race (another instance inserted the same alert first) rather
+  // than an outage; one immediate retry sees the winner's row. A real outage fails again fast.
+  if (!status && status.error().code == ErrorCode::kUnavailable) status = write_batch();
   stats_.last_commit_us.store(std::chrono::duration_cast<std::chrono::microseconds>(
                                   std::chrono::steady_clock::now() - started)
                                   .count());

@@ -27,6 +27,7 @@
 #include "regend/router/router.h"
 #include "regend/server/systemd.h"
 #include "regend/storage/open_store.h"
+#include "regend/storage/store_monitor.h"
 
 namespace regen::server {
 namespace asio = boost::asio;
@@ -38,6 +39,8 @@ namespace {
 // After drain_timeout the remaining connections are cancelled; this is how long they get to
 // unwind before the daemon exits regardless.
 constexpr auto kForcedCloseGrace = std::chrono::seconds(2);
+// How often the store is pinged for status; short enough that an outage shows within seconds.
+constexpr auto kStorePingInterval = std::chrono::milliseconds(1000);
 
 unsigned resolve_io_threads(unsigned configured) {
   if (configured != 0) return configured;
@@ -109,6 +112,7 @@ class Daemon::Impl {
   asio::io_context control_{1};
   asio::signal_set signals_;  // constructed before any io thread exists: no signal is missed
   std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<storage::StoreMonitor> store_monitor_;
   std::unique_ptr<ingest::ProviderRegistry> providers_;
   std::unique_ptr<ingest::GroupCommitWriter> writer_;
   router::Router router_;
@@ -139,6 +143,8 @@ Status Daemon::Impl::start() {
   if (!store) return store.error();
   store_ = std::move(store.value());
   if (Status migrated = store_->migrate(); !migrated) return migrated;
+  store_monitor_ = std::make_unique<storage::StoreMonitor>(*store_, kStorePingInterval);
+  store_monitor_->start();
   const ingest::ProviderSettings settings = provider_settings(config_);
   providers_ = std::make_unique<ingest::ProviderRegistry>(settings);
   writer_ = std::make_unique<ingest::GroupCommitWriter>(
@@ -317,12 +323,12 @@ void Daemon::Impl::watchdog_tick() {
 }
 
 json::object Daemon::Impl::storage_status() const {
-  Status ping = store_->ping();
+  storage::StoreHealth health = store_monitor_->health();
   const ingest::WriterStats& writer = writer_->stats();
   return json::object{{"backend", store_->backend()},
                       {"location", store_->location()},
-                      {"state", ping ? "up" : "down"},
-                      {"error", ping ? json::value(nullptr) : json::value(ping.error().message)},
+                      {"state", health.up ? "up" : "down"},
+                      {"error", health.up ? json::value(nullptr) : json::value(health.error)},
                       {"write_queue", writer.queue_depth.load()},
                       {"batches", writer.batches.load()}};
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Schema migrations, compiled into the binary from migrations/<backend>/NNNN_name.sql
-// (cmake/EmbedMigrations.cmake). Each backend applies them in ascending version order, each
-// in its own transaction with its schema_migrations row, under a lock.
+// (cmake/EmbedMigrations.cmake; ordered by the zero-padded number in the file name). Backends
+// apply the pending ones in ascending version order under a lock, recording each in
+// schema_migrations in the same transaction as the migration itself.
 
 #include <string_view>
 #include <vector>

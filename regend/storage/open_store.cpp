@@ -2,18 +2,13 @@
 
 #include <filesystem>
 
+#include "regend/storage/postgres/pg_store.h"
+#include "regend/storage/postgres/pg_url.h"
 #include "regend/storage/sqlite/sqlite_store.h"
 
 namespace regen::storage {
 
-std::string redact_url(const std::string& url) {
-  std::size_t scheme = url.find("://");
-  std::size_t at = url.find('@');
-  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
-  std::size_t colon = url.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "***" + url.substr(at);
-}
+std::string redact_url(const std::string& url) { return mask_password(url); }
 
 Result<std::unique_ptr<Store>> open_store(const config::Config& config) {
   const std::string& url = config.storage.database_url;
@@ -35,7 +30,11 @@ Result<std::unique_ptr<Store>> open_store(const config::Config& config) {
     return Error{ErrorCode::kInvalidArgument,
                  "storage.database_url must start with postgres:// (got " + redact_url(url) + ")"};
   }
-  return Error{ErrorCode::kInvalidArgument, "this regend was built without the PostgreSQL backend"};
+  // Connections open lazily, so constructing never fails on an unreachable server; the
+  // migrate() at start-up is where an unreachable database is reported (kUnavailable).
+  PgSettings settings;
+  settings.url = url;
+  return std::unique_ptr<Store>(std::make_unique<PgStore>(settings));
 }
 
 }  // namespace regen::storage

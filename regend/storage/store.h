@@ -87,11 +87,12 @@ class WriteTx {
                                              std::string_view external_id) = 0;
   // Inserts and returns the new id. REQUIRES: no row with the same (source, external_id).
   virtual int64_t insert_alert(const AlertRow& row) = 0;
-  // Overwrites every column of the row with this id.
+  // Overwrites the row's columns from `row` (acknowledged_at, owned by the API, is kept).
   virtual void update_alert(const AlertRow& row) = 0;
 
   // The newest incident with this group key that is still open (triggered or acknowledged)
-  // and was created at or after `not_before`.
+  // and was created at or after `not_before`. Backends shared by several instances lock the
+  // group key for the rest of the transaction, so two writers cannot both open an incident.
   virtual std::optional<IncidentRow> find_open_incident(std::string_view group_key,
                                                         Timestamp not_before) = 0;
   virtual std::optional<IncidentRow> find_incident(int64_t id) = 0;
@@ -101,7 +102,8 @@ class WriteTx {
 
   virtual void link_alert(int64_t incident_id, int64_t alert_id, int64_t occurrence,
                           Timestamp at) = 0;
-  // Marks that occurrence's link resolved; returns its incident, if it had one.
+  // Marks that occurrence's link resolved; returns its incident, or nullopt when it had none
+  // or the link was already resolved.
   virtual std::optional<int64_t> resolve_link(int64_t alert_id, int64_t occurrence,
                                               Timestamp at) = 0;
   // Links of the incident not yet resolved.
@@ -141,7 +143,8 @@ class Store {
   virtual Status migrate() = 0;
 
   // Runs `body` in one transaction: commits when it returns ok, rolls back when it returns an
-  // error or throws. A failed commit or lost connection is kUnavailable (retry later).
+  // error or throws. A failed commit, a lost connection or a lost race between instances is
+  // kUnavailable: retrying the whole body is expected and safe.
   virtual Status write(const std::function<Status(WriteTx&)>& body) = 0;
 
   // A cheap round trip proving the database answers (for /ready and status).

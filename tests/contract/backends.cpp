@@ -2,7 +2,9 @@
 
 #include <stdexcept>
 
+#include "regend/storage/postgres/pg_store.h"
 #include "regend/storage/sqlite/sqlite_store.h"
+#include "tests/support/postgres_server.h"
 #include "tests/support/process.h"
 
 namespace regen::test {
@@ -37,7 +39,7 @@ std::unique_ptr<storage::Store> migrated(std::unique_ptr<storage::Store> store) 
 }  // namespace
 
 const std::vector<std::string>& contract_backends() {
-  static const std::vector<std::string> kBackends = {"sqlite"};
+  static const std::vector<std::string> kBackends = {"sqlite", "postgres"};
   return kBackends;
 }
 
@@ -46,6 +48,13 @@ std::unique_ptr<storage::Store> open_empty_store(const std::string& backend) {
     auto dir = std::make_unique<TempDir>();
     auto store = migrated(std::make_unique<storage::SqliteStore>(dir->file("regen.db")));
     return std::make_unique<OwningStore<TempDir>>(std::move(dir), std::move(store));
+  }
+  if (backend == "postgres") {
+    // One server for the whole run (started on first use); a fresh database per store.
+    static PostgresServer server;
+    storage::PgSettings settings;
+    settings.url = server.create_database();
+    return migrated(std::make_unique<storage::PgStore>(settings));
   }
   throw std::runtime_error("unknown backend " + backend);
 }

@@ -327,9 +327,11 @@ TEST_CASE("contract: a transaction that fails writes no alert, incident, timelin
       CHECK_FALSE(status.ok());
       CHECK_FALSE(h.read([](storage::WriteTx& tx) { return tx.find_alert("prometheus", "a1"); }));
       CHECK(h.outbox() == 0);
+      // The store still works; incident numbers may have a gap (PostgreSQL sequences do not
+      // roll back) but are never reused.
       auto next = h.ingest({alert("a2", "DiskFull")});
-      CHECK(h.incident(*h.stored("a2").incident_id).incident_number == 1);
       CHECK(next.incidents_created == 1);
+      CHECK(h.incident(*h.stored("a2").incident_id).incident_number >= 1);
     }
   }
 }

@@ -9,10 +9,12 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <filesystem>
 #include <mutex>
 #include <set>
 #include <thread>
 
+#include "tests/integration/alert_stream.h"
 #include "tests/support/http_client.h"
 #include "tests/support/regend_process.h"
 #include "tests/support/wait.h"
@@ -150,35 +152,11 @@ TEST_CASE("webhooks: status reports the store as up with its location") {
 
 TEST_CASE("webhooks: no acknowledged alert is lost when regend is killed mid-stream") {
   RegendProcess regend;
-  std::mutex mutex;
-  std::set<std::string> acknowledged;
-  std::atomic<bool> stop{false};
-  std::atomic<int> sent{0};
-  std::vector<std::thread> senders;
-  for (int t = 0; t < 4; ++t) {
-    senders.emplace_back([&, t] {
-      for (int i = 0; i < 2000 && !stop; ++i) {
-        std::string id = "kill-" + std::to_string(t) + "-" + std::to_string(i);
-        std::string body = R"({"title":"t","external_id":")" + id + R"("})";
-        try {
-          auto response =
-              regen::test::http_request(regend.port(), "POST", "/api/v1/webhooks/generic", body);
-          ++sent;
-          if (response && response->status == 200) {
-            std::lock_guard lock(mutex);
-            acknowledged.insert(id);
-          }
-        } catch (const std::exception&) {
-          return;  // connection refused: regend is gone
-        }
-      }
-    });
-  }
-  REQUIRE(regen::test::wait_until([&] { return sent.load() >= 200; }, 30s));
+  regen::test::AlertStream stream(regend.port(), 4);
+  REQUIRE(regen::test::wait_until([&] { return stream.sent() >= 200; }, 30s));
   regend.process().signal(SIGKILL);
   REQUIRE(regend.process().wait_exit(5s) == 128 + SIGKILL);
-  stop = true;
-  for (std::thread& sender : senders) sender.join();
+  std::set<std::string> acknowledged = stream.finish();
 
   SQLite::Database db(regend.dir().file("var/regen.db"), SQLite::OPEN_READONLY);
   SQLite::Statement query(db, "SELECT external_id FROM alerts WHERE source = 'generic'");
@@ -186,7 +164,38 @@ TEST_CASE("webhooks: no acknowledged alert is lost when regend is killed mid-str
   while (query.executeStep()) stored.insert(query.getColumn(0).getString());
   INFO("acknowledged " << acknowledged.size() << ", stored " << stored.size());
   CHECK(acknowledged.size() >= 200);
-  std::size_t missing = 0;
-  for (const std::string& id : acknowledged) missing += stored.count(id) == 0;
-  CHECK(missing == 0);
+  CHECK(regen::test::missing(acknowledged, stored) == 0);
+}
+
+TEST_CASE("webhooks: concurrent duplicates from many connections store one row and no 5xx") {
+  RegendProcess regend;
+  std::atomic<int> ok{0};
+  std::atomic<int> other{0};
+  std::vector<std::thread> senders;
+  for (int t = 0; t < 8; ++t) {
+    senders.emplace_back([&] {
+      regen::test::HttpConnection connection(regend.port());
+      for (int i = 0; i < 20; ++i) {
+        auto response = connection.request("POST", "/api/v1/webhooks/generic",
+                                           R"({"title":"dup","external_id":"same-one"})");
+        (response && response->status == 200 ? ok : other)++;
+      }
+    });
+  }
+  for (std::thread& sender : senders) sender.join();
+  CHECK(ok == 160);
+  CHECK(other == 0);
+  CHECK(count_rows(regend, "alerts") == 1);
+  CHECK(count_rows(regend, "incidents") == 1);
+}
+
+TEST_CASE("webhooks: --migrate-only brings the schema up to date and exits 0") {
+  regen::test::TempDir dir;
+  auto result =
+      regen::test::run_command({REGEND_BINARY, "--migrate-only", "--data-dir", dir.file("var")});
+  CHECK(result.exit_code == 0);
+  CHECK(result.output.find("schema is up to date") != std::string::npos);
+  SQLite::Database db(dir.file("var/regen.db"), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("SELECT COUNT(*) FROM schema_migrations").getInt64() >= 1);
+  CHECK_FALSE(std::filesystem::exists(dir.file("var/regend.sock")));  // never served
 }

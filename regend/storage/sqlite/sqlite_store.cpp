@@ -102,12 +102,15 @@ Status SqliteStore::write(const std::function<Status(WriteTx&)>& body) {
     // IMMEDIATE takes the write lock up front: no deadlock-prone upgrade from a read lock.
     SQLite::Transaction transaction(*writer_, SQLite::TransactionBehavior::IMMEDIATE);
     Status status = body(*tx_);
+    tx_->reset_statements();
     if (!status) return status;  // the Transaction's destructor rolls back
     transaction.commit();
     return {};
   } catch (const SQLite::Exception& e) {
+    tx_->reset_statements();
     return Error{classify(e), std::string("sqlite: ") + e.what()};
   } catch (const StoreError& e) {
+    tx_->reset_statements();
     return Error{e.code(), e.what()};
   }
 }

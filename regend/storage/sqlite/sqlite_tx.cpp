@@ -92,6 +92,10 @@ IncidentRow read_incident(SQLite::Statement& st) {
 
 }  // namespace
 
+void SqliteStore::Tx::reset_statements() {
+  for (auto& [sql, statement] : statements_) statement->reset();
+}
+
 SQLite::Statement& SqliteStore::Tx::statement(const char* sql) {
   auto& slot = statements_[sql];
   if (slot == nullptr) {

@@ -15,6 +15,11 @@ class SqliteStore::Tx final : public WriteTx {
  public:
   explicit Tx(SQLite::Database& db) : db_(db) {}
 
+  // Resets every cached statement. A stepped but unreset SELECT keeps a read transaction open
+  // after COMMIT, which pins the WAL (no checkpoint) and blocks other writers: call this
+  // before the transaction ends, whichever way it ends.
+  void reset_statements();
+
   std::optional<AlertRow> find_alert(std::string_view source,
                                      std::string_view external_id) override;
   int64_t insert_alert(const AlertRow& row) override;

@@ -1,0 +1,43 @@
+#pragma once
+// Pings the store on its own thread at a fixed interval and keeps the last answer, so status
+// (and readiness) read the store's state without ever waiting on the database themselves: a
+// hung PostgreSQL must not stall the control thread's signals, drain or watchdog.
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "regend/storage/store.h"
+
+namespace regen::storage {
+
+struct StoreHealth {
+  bool up = false;
+  std::string error;  // the last failure, when !up
+  std::chrono::steady_clock::time_point checked_at{};
+};
+
+class StoreMonitor {
+ public:
+  // `store` must outlive the monitor. The first ping runs before start() returns.
+  StoreMonitor(Store& store, std::chrono::milliseconds interval);
+  ~StoreMonitor();  // stops the thread
+
+  void start();
+  StoreHealth health() const;  // any thread
+
+ private:
+  void check();
+
+  Store& store_;
+  const std::chrono::milliseconds interval_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  StoreHealth health_;
+  std::thread thread_;
+};
+
+}  // namespace regen::storage

@@ -1,0 +1,69 @@
+#pragma once
+// A stream of generic webhooks from several connections, recording which alerts regend
+// acknowledged (200). Used to prove that no acknowledged alert is lost when regend dies.
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/http_client.h"
+
+namespace regen::test {
+
+class AlertStream {
+ public:
+  // Starts `senders` threads posting distinct generic alerts to 127.0.0.1:port.
+  AlertStream(uint16_t port, int senders, int per_sender = 2000) {
+    for (int t = 0; t < senders; ++t) {
+      threads_.emplace_back([this, port, t, per_sender] {
+        for (int i = 0; i < per_sender && !stop_; ++i) {
+          std::string id = "stream-" + std::to_string(t) + "-" + std::to_string(i);
+          try {
+            auto response = http_request(port, "POST", "/api/v1/webhooks/generic",
+                                         R"({"title":"t","external_id":")" + id + R"("})");
+            ++sent_;
+            if (response && response->status == 200) {
+              std::lock_guard lock(mutex_);
+              acknowledged_.insert(id);
+            }
+          } catch (const std::exception&) {
+            return;  // connection refused: regend is gone
+          }
+        }
+      });
+    }
+  }
+  ~AlertStream() { finish(); }
+
+  int sent() const { return sent_.load(); }
+  // Stops sending and waits for the senders; returns the acknowledged ids.
+  std::set<std::string> finish() {
+    stop_ = true;
+    for (std::thread& thread : threads_) {
+      if (thread.joinable()) thread.join();
+    }
+    std::lock_guard lock(mutex_);
+    return acknowledged_;
+  }
+
+ private:
+  std::vector<std::thread> threads_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> sent_{0};
+  std::mutex mutex_;
+  std::set<std::string> acknowledged_;
+};
+
+// Ids in `acknowledged` missing from `stored`.
+inline std::size_t missing(const std::set<std::string>& acknowledged,
+                           const std::set<std::string>& stored) {
+  std::size_t count = 0;
+  for (const std::string& id : acknowledged) count += stored.count(id) == 0;
+  return count;
+}
+
+}  // namespace regen::test

@@ -1,0 +1,118 @@
+// regend on a real PostgreSQL server that the test starts itself: webhooks stored, 503 with
+// Retry-After while the database is down (and /health still 200), recovery after it returns,
+// several instances migrating one database together, no acknowledged alert lost on SIGKILL.
+
+#include <libpq-fe.h>
+#include <signal.h>
+
+#include <boost/json/parse.hpp>
+#include <catch2/catch.hpp>
+
+#include "tests/integration/alert_stream.h"
+#include "tests/support/http_client.h"
+#include "tests/support/postgres_server.h"
+#include "tests/support/regend_process.h"
+#include "tests/support/wait.h"
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+using regen::test::PostgresServer;
+using regen::test::RegendProcess;
+
+namespace {
+
+// One server for the whole binary; each test uses its own database.
+PostgresServer& server() {
+  static PostgresServer instance;
+  return instance;
+}
+
+std::string fresh_database() { return server().create_database(); }
+
+std::vector<std::string> column(const std::string& url, const std::string& sql) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  PGresult* result = PQexec(conn, sql.c_str());
+  std::vector<std::string> values;
+  if (PQresultStatus(result) == PGRES_TUPLES_OK) {
+    for (int row = 0; row < PQntuples(result); ++row)
+      values.emplace_back(PQgetvalue(result, row, 0));
+  }
+  PQclear(result);
+  PQfinish(conn);
+  return values;
+}
+
+int post_generic(const RegendProcess& regend, const std::string& id,
+                 std::string* retry_after = nullptr) {
+  auto response = regen::test::http_request(regend.port(), "POST", "/api/v1/webhooks/generic",
+                                            R"({"title":"pg","external_id":")" + id + R"("})");
+  if (!response) return 0;
+  if (retry_after != nullptr) *retry_after = response->header("Retry-After");
+  return response->status;
+}
+
+}  // namespace
+
+TEST_CASE("postgres: regend stores webhooks in PostgreSQL and reports the store in status") {
+  std::string url = fresh_database();
+  RegendProcess regend({.extra_args = {"--database-url", url}});
+  CHECK(post_generic(regend, "pg-1") == 200);
+  CHECK(post_generic(regend, "pg-1") == 200);
+  CHECK(column(url, "SELECT external_id FROM alerts") == std::vector<std::string>{"pg-1"});
+  CHECK(column(url, "SELECT COUNT(*) FROM incidents") == std::vector<std::string>{"1"});
+  json::object storage = regend.status().at("storage").as_object();
+  CHECK(storage.at("backend").as_string() == "postgres");
+  CHECK(storage.at("state").as_string() == "up");
+}
+
+TEST_CASE("postgres: while the database is down webhooks get 503 + Retry-After, health stays 200") {
+  std::string url = fresh_database();
+  RegendProcess regend({.extra_args = {"--database-url", url}});
+  REQUIRE(post_generic(regend, "before") == 200);
+
+  server().stop();
+  std::string retry_after;
+  CHECK(post_generic(regend, "during", &retry_after) == 503);
+  CHECK_FALSE(retry_after.empty());
+  auto health = regen::test::http_request(regend.port(), "GET", "/health");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(regen::test::wait_until(
+      [&] { return regend.status().at("storage").at("state").as_string() == "down"; }));
+
+  server().start();
+  CHECK(regen::test::wait_until([&] { return post_generic(regend, "after") == 200; }, 30s));
+  CHECK(column(url, "SELECT external_id FROM alerts ORDER BY id") ==
+        std::vector<std::string>{"before", "after"});
+}
+
+TEST_CASE("postgres: several instances starting together on one database migrate safely") {
+  std::string url = fresh_database();
+  std::vector<std::unique_ptr<RegendProcess>> instances;
+  for (int i = 0; i < 3; ++i) {
+    instances.push_back(std::make_unique<RegendProcess>(
+        regen::test::RegendOptions{.extra_args = {"--database-url", url}, .wait_ready = false}));
+  }
+  for (auto& instance : instances) {
+    REQUIRE(regen::test::wait_until(
+        [&] { return instance->log().find("serving HTTP") != std::string::npos; }, 30s));
+  }
+  // Every instance is serving, and the seed ran once: migrations were applied exactly once.
+  CHECK(column(url, "SELECT COUNT(*) FROM grouping_rules") == std::vector<std::string>{"1"});
+  CHECK(column(url, "SELECT COUNT(*) FROM rules_version") == std::vector<std::string>{"1"});
+}
+
+TEST_CASE("postgres: no acknowledged alert is lost when regend is killed mid-stream") {
+  std::string url = fresh_database();
+  RegendProcess regend({.extra_args = {"--database-url", url}});
+  regen::test::AlertStream stream(regend.port(), 4);
+  REQUIRE(regen::test::wait_until([&] { return stream.sent() >= 200; }, 60s));
+  regend.process().signal(SIGKILL);
+  REQUIRE(regend.process().wait_exit(5s) == 128 + SIGKILL);
+  std::set<std::string> acknowledged = stream.finish();
+  std::vector<std::string> rows = column(url, "SELECT external_id FROM alerts");
+  std::set<std::string> stored(rows.begin(), rows.end());
+  INFO("acknowledged " << acknowledged.size() << ", stored " << stored.size());
+  CHECK(acknowledged.size() >= 200);
+  CHECK(regen::test::missing(acknowledged, stored) == 0);
+}

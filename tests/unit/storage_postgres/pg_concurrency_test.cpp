@@ -1,0 +1,240 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <numeric>
+#include <thread>
+#include <vector>
+
+#include "tests/support/wait.h"
+#include "tests/unit/storage_postgres/pg_test_support.h"
+
+namespace regen::storage {
+namespace {
+
+using namespace pgtest;
+using test::wait_until;
+
+// True once some backend of the database at `url` waits for a lock (row or advisory).
+bool someone_waits_for_a_lock(const std::string& url) {
+  return query_int(url,
+                   "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                   "AND wait_event_type = 'Lock'") > 0;
+}
+
+TEST_CASE("postgres store: eight instances inserting one new alert store one row, losers retry") {
+  const std::string url = fresh_database();
+  migrated_store(url);
+  constexpr int kWriters = 8;
+  std::atomic<int> looked{0};
+  std::vector<Status> results(kWriters, Status());
+  {
+    std::vector<std::jthread> threads;
+    for (Status& result : results) {
+      threads.emplace_back([&] {
+        PgStore store(settings_for(url));  // one regend instance each
+        result = store.write([&](WriteTx& tx) -> Status {
+          if (tx.find_alert("prometheus", "same").has_value())
+            return Error{ErrorCode::kInternal, "seen"};
+          // Everyone has looked (and found nothing) before anyone inserts.
+          ++looked;
+          wait_until([&] { return looked.load() == kWriters; });
+          tx.insert_alert(sample_alert("same"));
+          return {};
+        });
+      });
+    }
+  }
+  int won = 0;
+  for (const Status& result : results) {
+    if (result.ok()) {
+      ++won;
+      continue;
+    }
+    INFO(result.error().message);
+    CHECK(result.error().code == ErrorCode::kUnavailable);
+    CHECK(result.error().message == "concurrent insert of the same alert; retry");
+  }
+  CHECK(won == 1);
+  CHECK(query_int(url, "SELECT count(*) FROM alerts") == 1);
+
+  PgStore loser(settings_for(url));
+  write_ok(loser, [](WriteTx& tx) {
+    std::optional<AlertRow> found = tx.find_alert("prometheus", "same");
+    REQUIRE(found.has_value());
+    found->occurrence = 2;
+    tx.update_alert(*found);
+  });
+  CHECK(query_int(url, "SELECT occurrence FROM alerts") == 2);
+}
+
+TEST_CASE("postgres store: concurrent writers get distinct incident numbers without gaps") {
+  const std::string url = fresh_database();
+  auto store = migrated_store(url);
+  std::mutex mutex;
+  std::vector<int64_t> numbers;
+  std::atomic<int> failures{0};
+  {
+    std::vector<std::jthread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&] {
+        for (int i = 0; i < 10; ++i) {
+          Status status = store->write([&](WriteTx& tx) -> Status {
+            int64_t number = tx.insert_incident(sample_incident("g", i)).incident_number;
+            std::lock_guard lock(mutex);
+            numbers.push_back(number);
+            return {};
+          });
+          if (!status) ++failures;
+        }
+      });
+    }
+  }
+  CHECK(failures == 0);
+  std::sort(numbers.begin(), numbers.end());
+  std::vector<int64_t> expected(40);
+  std::iota(expected.begin(), expected.end(), 1);
+  CHECK(numbers == expected);
+}
+
+TEST_CASE("postgres store: two writers updating one alert serialize on its row") {
+  const std::string url = fresh_database();
+  auto store = migrated_store(url);
+  write_ok(*store, [](WriteTx& tx) { tx.insert_alert(sample_alert("a")); });
+  auto bump = [](WriteTx& tx) {
+    std::optional<AlertRow> row = tx.find_alert("prometheus", "a");
+    if (!row) throw StoreError(ErrorCode::kInternal, "alert vanished");
+    ++row->occurrence;
+    tx.update_alert(*row);
+  };
+  std::atomic<bool> first_holds{false};
+  std::atomic<bool> release{false};
+  Status first, second;
+  {
+    std::jthread holder([&] {
+      first = store->write([&](WriteTx& tx) -> Status {
+        bump(tx);
+        first_holds = true;
+        wait_until([&] { return release.load(); });
+        return {};
+      });
+    });
+    REQUIRE(wait_until([&] { return first_holds.load(); }));
+    std::jthread waiter([&] {
+      second = store->write([&](WriteTx& tx) -> Status {
+        bump(tx);
+        return {};
+      });
+    });
+    CHECK(wait_until([&] { return someone_waits_for_a_lock(url); }));
+    release = true;
+  }
+  CHECK(first.ok());
+  CHECK(second.ok());
+  CHECK(query_int(url, "SELECT occurrence FROM alerts") == 3);
+}
+
+TEST_CASE("postgres store: two writers grouping into one new incident create it once") {
+  const std::string url = fresh_database();
+  migrated_store(url);
+  auto group = [](WriteTx& tx) -> int64_t {
+    std::optional<IncidentRow> open = tx.find_open_incident("g", ms(0));
+    if (open) return open->id;
+    return tx.insert_incident(sample_incident("g", 1000)).id;
+  };
+  std::atomic<bool> first_created{false};
+  std::atomic<bool> release{false};
+  int64_t first_id = 0, second_id = 0;
+  Status first, second;
+  {
+    std::jthread creator([&] {
+      PgStore instance(settings_for(url));
+      first = instance.write([&](WriteTx& tx) -> Status {
+        first_id = group(tx);
+        first_created = true;
+        wait_until([&] { return release.load(); });
+        return {};
+      });
+    });
+    REQUIRE(wait_until([&] { return first_created.load(); }));
+    std::jthread joiner([&] {
+      PgStore instance(settings_for(url));
+      second = instance.write([&](WriteTx& tx) -> Status {
+        second_id = group(tx);
+        return {};
+      });
+    });
+    CHECK(wait_until([&] { return someone_waits_for_a_lock(url); }));
+    release = true;
+  }
+  CHECK(first.ok());
+  CHECK(second.ok());
+  CHECK(first_id == second_id);
+  CHECK(query_int(url, "SELECT count(*) FROM incidents") == 1);
+}
+
+TEST_CASE("postgres store: more writers than pooled connections all complete") {
+  const std::string url = fresh_database();
+  PgSettings settings = settings_for(url);
+  settings.pool_size = 2;
+  migrated_store(url);
+  PgStore store(settings);
+  std::atomic<int> failures{0};
+  {
+    std::vector<std::jthread> threads;
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 5; ++i) {
+          Status status = store.write([&](WriteTx& tx) -> Status {
+            tx.insert_alert(sample_alert(std::to_string(t) + "-" + std::to_string(i)));
+            return {};
+          });
+          if (!status) ++failures;
+        }
+      });
+    }
+  }
+  CHECK(failures == 0);
+  CHECK(query_int(url, "SELECT count(*) FROM alerts") == 40);
+  // The pool's two connections, and the one this query runs on.
+  CHECK(query_int(url,
+                  "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                  "AND application_name = 'regend'") <= 3);
+}
+
+TEST_CASE(
+    "postgres store: a caller finding every connection busy past connect_timeout is unavailable") {
+  const std::string url = fresh_database();
+  PgSettings settings = settings_for(url);
+  settings.pool_size = 1;
+  settings.connect_timeout = std::chrono::milliseconds(300);
+  migrated_store(url);
+  PgStore store(settings);
+  std::atomic<bool> holding{false};
+  std::atomic<bool> release{false};
+  Status held;
+  {
+    std::jthread holder([&] {
+      held = store.write([&](WriteTx&) -> Status {
+        holding = true;
+        wait_until([&] { return release.load(); });
+        return {};
+      });
+    });
+    REQUIRE(wait_until([&] { return holding.load(); }));
+    const auto started = std::chrono::steady_clock::now();
+    Status busy = store.ping();
+    const auto waited = std::chrono::steady_clock::now() - started;
+    release = true;
+    REQUIRE_FALSE(busy.ok());
+    CHECK(busy.error().code == ErrorCode::kUnavailable);
+    CHECK_THAT(busy.error().message, Catch::Contains("busy"));
+    CHECK(waited >= std::chrono::milliseconds(250));
+  }
+  CHECK(held.ok());
+  CHECK(store.ping().ok());
+}
+
+}  // namespace
+}  // namespace regen::storage
