@@ -51,6 +51,10 @@ struct WebhooksConfig {
   unsigned max_description_length = 10000;  // Unicode code points
   std::string grafana_hmac_secret;          // non-empty: require X-Grafana-Alerting-Signature
   std::string generic_hmac_secret;          // non-empty: require X-Webhook-Signature
+  // SNS SubscriptionConfirmation: fetch its SubscribeURL (HTTPS, host checked) when true.
+  bool sns_confirm_subscriptions = false;
+  std::string sns_confirm_host_pattern = R"(^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$)";
+  std::string sns_ca_file;  // empty: the system's trusted CAs
 };
 
 struct IncidentsConfig {

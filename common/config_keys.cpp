@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdio>
+#include <regex>
 #include <system_error>
 #include <type_traits>
 #include <utility>
@@ -216,6 +217,15 @@ Rejection check_database_url(const Config& config) {
   return "must be empty (SQLite in storage.data_dir) or a postgres:// URL";
 }
 
+Rejection check_host_pattern(const Config& config) {
+  try {
+    std::regex pattern(config.webhooks.sns_confirm_host_pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    return std::string("not a valid regular expression: ") + e.what();
+  }
+  return std::nullopt;
+}
+
 Rejection check_socket_path(const Config& config) {
   const std::string path = config.admin_socket_path();
   if (path.size() < kMaxSocketPath) return std::nullopt;
@@ -283,6 +293,15 @@ std::vector<KeyDef> build_table() {
       key("webhooks.generic_hmac_secret", Reload::kNo, &C::webhooks,
           &WebhooksConfig::generic_hmac_secret, Text{.allow_empty = true},
           "Non-empty: generic requests must carry a valid X-Webhook-Signature."),
+      key("webhooks.sns_confirm_subscriptions", Reload::kNo, &C::webhooks,
+          &WebhooksConfig::sns_confirm_subscriptions, Flag{},
+          "Confirm SNS subscriptions by fetching their SubscribeURL (off: log it only)."),
+      key("webhooks.sns_confirm_host_pattern", Reload::kNo, &C::webhooks,
+          &WebhooksConfig::sns_confirm_host_pattern, Text{},
+          "Regex a SubscribeURL's host must fully match before regend fetches it.",
+          check_host_pattern),
+      key("webhooks.sns_ca_file", Reload::kNo, &C::webhooks, &WebhooksConfig::sns_ca_file,
+          Text{.allow_empty = true}, "CA bundle for SubscribeURL fetches; empty = system CAs."),
       key("incidents.auto_resolve", Reload::kNo, &C::incidents, &IncidentsConfig::auto_resolve,
           Flag{}, "Resolve an incident once every one of its alerts has resolved."),
       key("admin.socket", Reload::kNo, &C::admin, &AdminConfig::socket, Text{.allow_empty = true},

@@ -9,7 +9,7 @@ void register_routes(router::Router& router, const RouteContext& context) {
   router.add("GET", "/health", health_handler(context.started));
   router.add("GET", "/api/v1/webhooks/generic/schema", generic_schema_handler(context.limits));
   router.add("POST", "/api/v1/webhooks/{source}",
-             webhook_handler(*context.providers, *context.writer));
+             webhook_handler(*context.providers, *context.writer, context.sns_confirmer));
 }
 
 }  // namespace regen::api

@@ -5,6 +5,7 @@
 
 #include "regend/ingest/group_commit_writer.h"
 #include "regend/ingest/provider_registry.h"
+#include "regend/ingest/sns_confirmer.h"
 #include "regend/router/router.h"
 
 namespace regen::api {
@@ -15,6 +16,7 @@ struct RouteContext {
   const ingest::ProviderRegistry* providers = nullptr;
   ingest::GroupCommitWriter* writer = nullptr;
   ingest::IngestLimits limits;
+  ingest::SnsConfirmer* sns_confirmer = nullptr;  // null: confirmations are only logged
 };
 
 void register_routes(router::Router& router, const RouteContext& context);

@@ -24,6 +24,19 @@ http::Response unavailable(std::string_view message, std::string_view request_id
   return response;
 }
 
+// Confirming fetches a URL named by an unauthenticated request, so it is opt-in and the
+// confirmer checks the URL; otherwise the operator confirms by hand from the log line.
+void confirm_subscription(const ingest::SubscriptionConfirmation& confirmation,
+                          ingest::SnsConfirmer* confirmer) {
+  if (confirmer == nullptr) {
+    spdlog::warn("SNS subscription confirmation for {}: confirm it by visiting {}",
+                 confirmation.topic_arn, confirmation.subscribe_url);
+    return;
+  }
+  spdlog::info("SNS subscription confirmation for {}: confirming", confirmation.topic_arn);
+  confirmer->confirm(confirmation);  // logs the outcome, or why it refused the URL
+}
+
 http::Response accepted(std::string_view source, const domain::SubmissionResult& result) {
   json::object body{{"source", source},
                     {"received", result.received},
@@ -37,8 +50,10 @@ http::Response accepted(std::string_view source, const domain::SubmissionResult&
 }  // namespace
 
 http::Handler webhook_handler(const ingest::ProviderRegistry& providers,
-                              ingest::GroupCommitWriter& writer) {
-  return [&providers, &writer](const http::Request& request, http::Responder responder) {
+                              ingest::GroupCommitWriter& writer,
+                              ingest::SnsConfirmer* sns_confirmer) {
+  return [&providers, &writer, sns_confirmer](const http::Request& request,
+                                              http::Responder responder) {
     std::string_view source = request.path_param("source");
     const ingest::Provider* provider = providers.find(source);
     if (provider == nullptr) {
@@ -52,10 +67,7 @@ http::Handler webhook_handler(const ingest::ProviderRegistry& providers,
     Result<ingest::ParsedWebhook> parsed = provider->parse(webhook);
     if (!parsed) return responder.send(http::error_response(parsed.error(), request.request_id));
     ingest::ParsedWebhook& payload = parsed.value();
-    if (payload.confirmation) {
-      spdlog::warn("SNS subscription confirmation for {}: confirm it by visiting {}",
-                   payload.confirmation->topic_arn, payload.confirmation->subscribe_url);
-    }
+    if (payload.confirmation) confirm_subscription(*payload.confirmation, sns_confirmer);
     if (payload.alerts.empty()) {
       return responder.send(accepted(provider->source(), domain::SubmissionResult{}));
     }

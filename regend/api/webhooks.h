@@ -9,12 +9,15 @@
 #include "regend/http/request.h"
 #include "regend/ingest/group_commit_writer.h"
 #include "regend/ingest/provider_registry.h"
+#include "regend/ingest/sns_confirmer.h"
 
 namespace regen::api {
 
-// `providers` and `writer` must outlive the handlers.
+// `providers`, `writer` and `sns_confirmer` (null: SNS confirmations are only logged) must
+// outlive the handlers.
 http::Handler webhook_handler(const ingest::ProviderRegistry& providers,
-                              ingest::GroupCommitWriter& writer);
+                              ingest::GroupCommitWriter& writer,
+                              ingest::SnsConfirmer* sns_confirmer);
 // The schema states the configured limits.
 http::Handler generic_schema_handler(const ingest::IngestLimits& limits);
 

@@ -173,6 +173,35 @@ Result<std::vector<std::string>> parse_group_by(std::string_view text) {
   return keys;
 }
 
+Result<RoutingRule> make_routing_rule(int64_t id, const RoutingRuleRecord& record) {
+  auto match = parse_match(record.match_json);
+  if (!match) return match.error();
+  RoutingRule rule;
+  rule.id = id;
+  rule.name = record.name;
+  rule.priority = record.priority;
+  rule.enabled = record.enabled;
+  rule.match = std::move(match.value());
+  return parse_routing_actions(record.actions_json, std::move(rule));
+}
+
+Result<GroupingRule> make_grouping_rule(int64_t id, const GroupingRuleRecord& record) {
+  auto match = parse_match(record.match_json);
+  if (!match) return match.error();
+  auto group_by = parse_group_by(record.group_by_json);
+  if (!group_by) return group_by.error();
+  if (record.window_s <= 0) return invalid("window_s", "must be a positive number of seconds");
+  GroupingRule rule;
+  rule.id = id;
+  rule.name = record.name;
+  rule.priority = record.priority;
+  rule.enabled = record.enabled;
+  rule.match = std::move(match.value());
+  rule.group_by = std::move(group_by.value());
+  rule.window = std::chrono::seconds(record.window_s);
+  return rule;
+}
+
 void normalize(RuleSet& rules) {
   auto by_priority = [](const auto& a, const auto& b) {
     return a.priority != b.priority ? a.priority < b.priority : a.id < b.id;

@@ -99,6 +99,11 @@ Result<AlertMatch> parse_match(std::string_view json);
 Result<RoutingRule> parse_routing_actions(std::string_view json, RoutingRule rule);
 Result<std::vector<std::string>> parse_group_by(std::string_view json);
 
+// Builds a rule from its stored row; kInvalidArgument naming the field when a JSON column is
+// invalid. The rules API validates with the same functions before storing.
+Result<RoutingRule> make_routing_rule(int64_t id, const RoutingRuleRecord& record);
+Result<GroupingRule> make_grouping_rule(int64_t id, const GroupingRuleRecord& record);
+
 // Sorts by (priority, id) and drops disabled rules.
 void normalize(RuleSet& rules);
 

@@ -22,6 +22,9 @@ Status check_entries(const std::map<std::string, std::string>& entries, const In
   }
   for (const auto& [key, value] : entries) {
     std::string field = field_path(path, key);
+    if (key.find('\0') != std::string::npos) {
+      return invalid_field(path, "a key in " + path + " contains a NUL character");
+    }
     if (count_code_points(key) > limits.max_label_key) {
       return over_limit(std::move(field),
                         "a key in " + path + " is longer than " +
@@ -47,6 +50,10 @@ std::size_t count_code_points(std::string_view utf8) {
 }
 
 Status check_length(std::string_view text, std::size_t limit, const std::string& field) {
+  // JSON can carry \u0000, PostgreSQL text cannot: refuse it for every backend alike.
+  if (text.find('\0') != std::string_view::npos) {
+    return invalid_field(field, field + " must not contain a NUL character");
+  }
   if (count_code_points(text) <= limit) return {};
   return over_limit(field, field + " is longer than " + std::to_string(limit) + " characters",
                     limit);

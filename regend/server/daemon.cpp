@@ -23,6 +23,7 @@
 #include "regend/http/server.h"
 #include "regend/ingest/group_commit_writer.h"
 #include "regend/ingest/provider_registry.h"
+#include "regend/ingest/sns_confirmer.h"
 #include "regend/middleware/access_log.h"
 #include "regend/router/router.h"
 #include "regend/server/systemd.h"
@@ -115,6 +116,7 @@ class Daemon::Impl {
   std::unique_ptr<storage::StoreMonitor> store_monitor_;
   std::unique_ptr<ingest::ProviderRegistry> providers_;
   std::unique_ptr<ingest::GroupCommitWriter> writer_;
+  std::unique_ptr<ingest::SnsConfirmer> sns_confirmer_;
   router::Router router_;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<admin::AdminServer> admin_;
@@ -157,8 +159,19 @@ Status Daemon::Impl::start() {
             std::chrono::system_clock::now());
       });
   writer_->start();
-  api::register_routes(
-      router_, api::RouteContext{started_, providers_.get(), writer_.get(), settings.limits});
+  if (config_.webhooks.sns_confirm_subscriptions) {
+    ingest::SnsConfirmerSettings sns;
+    sns.allowed_host_pattern = config_.webhooks.sns_confirm_host_pattern;
+    sns.ca_file = config_.webhooks.sns_ca_file;
+    try {
+      sns_confirmer_ = std::make_unique<ingest::SnsConfirmer>(sns);
+    } catch (const std::invalid_argument& e) {
+      return Error{ErrorCode::kInvalidArgument, std::string("webhooks.sns_*: ") + e.what()};
+    }
+    sns_confirmer_->start();
+  }
+  api::register_routes(router_, api::RouteContext{started_, providers_.get(), writer_.get(),
+                                                  settings.limits, sns_confirmer_.get()});
   server_ = std::make_unique<http::Server>(
       resolve_io_threads(config_.server.io_threads), http::Limits::from(config_.server),
       [this](http::Request& request, http::Responder responder) {

@@ -199,3 +199,18 @@ TEST_CASE("webhooks: --migrate-only brings the schema up to date and exits 0") {
   CHECK(db.execAndGet("SELECT COUNT(*) FROM schema_migrations").getInt64() >= 1);
   CHECK_FALSE(std::filesystem::exists(dir.file("var/regend.sock")));  // never served
 }
+
+TEST_CASE(
+    "webhooks: with SNS confirmation on, a SubscribeURL outside the allowed hosts is not fetched") {
+  // The pattern admits only loopback, so nothing here can leave the machine.
+  RegendProcess regend({.config_toml = "[webhooks]\nsns_confirm_subscriptions = true\n"
+                                       "sns_confirm_host_pattern = '^127\\.0\\.0\\.1$'\n"});
+  std::string body =
+      R"({"Type":"SubscriptionConfirmation","MessageId":"m-1",)"
+      R"("TopicArn":"arn:aws:sns:us-east-1:123456789012:regen",)"
+      R"("SubscribeURL":"https://evil.example.com/confirm?x=1","Message":"confirm"})";
+  json::object answer = post(regend, "cloudwatch", body, 200);
+  CHECK(answer.at("received").as_int64() == 0);
+  CHECK(regend.log_contains("evil.example.com"));
+  CHECK(regend.log().find("confirmed") == std::string::npos);
+}

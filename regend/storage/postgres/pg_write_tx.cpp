@@ -1,10 +1,13 @@
 #include "regend/storage/postgres/pg_write_tx.h"
 
+#include "regend/storage/rule_loader.h"
+
 #include <spdlog/spdlog.h>
 
 #include <vector>
 
 #include "regend/storage/row_codec.h"
+#include "regend/storage/rule_loader.h"
 
 namespace regen::storage {
 namespace {
@@ -276,49 +279,24 @@ int64_t PgWriteTx::rules_version() {
 }
 
 domain::RuleSet PgWriteTx::load_rules() {
-  domain::RuleSet rules;
-  rules.version = rules_version();
+  RuleSetBuilder builder(rules_version());
   PgResult routing =
       db_.exec("SELECT id, name, priority, enabled, match, actions FROM routing_rules");
   for (int i = 0; i < routing.rows(); ++i) {
-    domain::RoutingRule rule;
-    rule.id = routing.int64(i, 0);
-    rule.name = routing.text(i, 1);
-    rule.priority = routing.int64(i, 2);
-    rule.enabled = routing.boolean(i, 3);
-    auto match = domain::parse_match(routing.view(i, 4));
-    auto routed = match ? domain::parse_routing_actions(routing.view(i, 5), rule)
-                        : Result<domain::RoutingRule>(match.error());
-    if (!routed) {
-      spdlog::warn("routing rule {} skipped: {}: {}", rule.id, routed.error().field,
-                   routed.error().message);
-      continue;
-    }
-    routed.value().match = std::move(match.value());
-    rules.routing.push_back(std::move(routed.value()));
+    builder.add(
+        routing.int64(i, 0),
+        domain::RoutingRuleRecord{routing.text(i, 1), routing.int64(i, 2), routing.boolean(i, 3),
+                                  routing.text(i, 4), routing.text(i, 5)});
   }
   PgResult grouping =
       db_.exec("SELECT id, name, priority, enabled, match, group_by, window_s FROM grouping_rules");
   for (int i = 0; i < grouping.rows(); ++i) {
-    domain::GroupingRule rule;
-    rule.id = grouping.int64(i, 0);
-    rule.name = grouping.text(i, 1);
-    rule.priority = grouping.int64(i, 2);
-    rule.enabled = grouping.boolean(i, 3);
-    auto match = domain::parse_match(grouping.view(i, 4));
-    auto group_by = domain::parse_group_by(grouping.view(i, 5));
-    if (!match || !group_by) {
-      const Error& error = !match ? match.error() : group_by.error();
-      spdlog::warn("grouping rule {} skipped: {}: {}", rule.id, error.field, error.message);
-      continue;
-    }
-    rule.match = std::move(match.value());
-    rule.group_by = std::move(group_by.value());
-    rule.window = std::chrono::seconds(grouping.int64(i, 6));
-    rules.grouping.push_back(std::move(rule));
+    builder.add(grouping.int64(i, 0),
+                domain::GroupingRuleRecord{grouping.text(i, 1), grouping.int64(i, 2),
+                                           grouping.boolean(i, 3), grouping.text(i, 4),
+                                           grouping.text(i, 5), grouping.int64(i, 6)});
   }
-  domain::normalize(rules);
-  return rules;
+  return std::move(builder).finish();
 }
 
 }  // namespace regen::storage

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "regend/storage/row_codec.h"
+#include "regend/storage/rule_loader.h"
 
 namespace regen::storage {
 namespace {
@@ -341,49 +342,26 @@ int64_t SqliteStore::Tx::rules_version() {
 }
 
 domain::RuleSet SqliteStore::Tx::load_rules() {
-  domain::RuleSet rules;
-  rules.version = rules_version();
+  RuleSetBuilder builder(rules_version());
   SQLite::Statement& routing =
       statement("SELECT id, name, priority, enabled, match, actions FROM routing_rules");
   while (routing.executeStep()) {
-    domain::RoutingRule rule;
-    rule.id = routing.getColumn(0).getInt64();
-    rule.name = routing.getColumn(1).getString();
-    rule.priority = routing.getColumn(2).getInt64();
-    rule.enabled = routing.getColumn(3).getInt() != 0;
-    auto match = domain::parse_match(routing.getColumn(4).getString());
-    auto routed = match ? domain::parse_routing_actions(routing.getColumn(5).getString(), rule)
-                        : Result<domain::RoutingRule>(match.error());
-    if (!routed) {
-      spdlog::warn("routing rule {} skipped: {}: {}", rule.id, routed.error().field,
-                   routed.error().message);
-      continue;
-    }
-    routed.value().match = std::move(match.value());
-    rules.routing.push_back(std::move(routed.value()));
+    builder.add(routing.getColumn(0).getInt64(),
+                domain::RoutingRuleRecord{
+                    routing.getColumn(1).getString(), routing.getColumn(2).getInt64(),
+                    routing.getColumn(3).getInt() != 0, routing.getColumn(4).getString(),
+                    routing.getColumn(5).getString()});
   }
   SQLite::Statement& grouping = statement(
       "SELECT id, name, priority, enabled, match, group_by, window_s FROM grouping_rules");
   while (grouping.executeStep()) {
-    domain::GroupingRule rule;
-    rule.id = grouping.getColumn(0).getInt64();
-    rule.name = grouping.getColumn(1).getString();
-    rule.priority = grouping.getColumn(2).getInt64();
-    rule.enabled = grouping.getColumn(3).getInt() != 0;
-    auto match = domain::parse_match(grouping.getColumn(4).getString());
-    auto group_by = domain::parse_group_by(grouping.getColumn(5).getString());
-    if (!match || !group_by) {
-      const Error& error = !match ? match.error() : group_by.error();
-      spdlog::warn("grouping rule {} skipped: {}: {}", rule.id, error.field, error.message);
-      continue;
-    }
-    rule.match = std::move(match.value());
-    rule.group_by = std::move(group_by.value());
-    rule.window = std::chrono::seconds(grouping.getColumn(6).getInt64());
-    rules.grouping.push_back(std::move(rule));
+    builder.add(grouping.getColumn(0).getInt64(),
+                domain::GroupingRuleRecord{
+                    grouping.getColumn(1).getString(), grouping.getColumn(2).getInt64(),
+                    grouping.getColumn(3).getInt() != 0, grouping.getColumn(4).getString(),
+                    grouping.getColumn(5).getString(), grouping.getColumn(6).getInt64()});
   }
-  domain::normalize(rules);
-  return rules;
+  return std::move(builder).finish();
 }
 
 }  // namespace regen::storage

@@ -44,6 +44,21 @@ TEST_CASE("limits: one character past max_title names the field and the limit") 
   CHECK(status.error().message == "alerts[0].title is longer than 500 characters");
 }
 
+TEST_CASE("limits: a NUL character in any text is rejected, naming the field") {
+  domain::NormalizedAlert alert = valid_alert();
+  alert.description = std::string("before\0after", 12);
+  Status status = check_alert(alert, IngestLimits{}, kPaths);
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.error().field == "alerts[0].description");
+  CHECK(status.error().message.find("NUL") != std::string::npos);
+
+  domain::NormalizedAlert labelled = valid_alert();
+  labelled.labels[std::string("k\0", 2)] = "v";
+  Status key_status = check_alert(labelled, IngestLimits{}, kPaths);
+  REQUIRE_FALSE(key_status.ok());
+  CHECK(key_status.error().field == "alerts[0].labels");
+}
+
 TEST_CASE("limits: an empty title is rejected") {
   domain::NormalizedAlert alert = valid_alert();
   alert.title.clear();
