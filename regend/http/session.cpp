@@ -221,8 +221,6 @@ std::optional<ReadFailure> classify_read_error(const Connection& conn, error_cod
   return std::nullopt;  // peer closed, reset or cancelled: nobody to answer
 }
 
-bool iequals(std::string_view a, std::string_view b) { return beast::iequals(a, b); }
-
 // Serves one request. Returns whether the connection stays open for another.
 asio::awaitable<bool> serve_one(Worker& worker, const SessionServices& services, Connection& conn,
                                 beast::flat_buffer& buffer) {
@@ -256,7 +254,7 @@ asio::awaitable<bool> serve_one(Worker& worker, const SessionServices& services,
   RequestMessage& message = parser.get();
   std::size_t body_bytes = 0;
   if (!parser.is_done()) {
-    if (iequals(message[bhttp::field::expect], "100-continue")) {
+    if (beast::iequals(message[bhttp::field::expect], "100-continue")) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       co_await asio::async_write(conn.socket, asio::buffer(kContinue), kNoThrow);
     }

@@ -79,6 +79,17 @@ Status GroupCommitWriter::apply_all(storage::WriteTx& tx, std::vector<Pending>& 
   return {};
 }
 
+void GroupCommitWriter::complete(Pending& pending, const Status& status,
+                                 const domain::SubmissionResult& result) {
+  if (status) {
+    stats_.committed_requests.fetch_add(1);
+    pending.done(result);
+  } else {
+    stats_.failed_requests.fetch_add(1);
+    pending.done(status.error());
+  }
+}
+
 void GroupCommitWriter::commit(std::vector<Pending>& batch) {
   std::vector<domain::SubmissionResult> results(batch.size());
   auto started = std::chrono::steady_clock::now();
@@ -103,25 +114,11 @@ void GroupCommitWriter::commit(std::vector<Pending>& batch) {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       Status single =
           store_.write([&](storage::WriteTx& tx) { return apply_all(tx, batch, i, 1, results); });
-      if (single) {
-        stats_.committed_requests.fetch_add(1);
-        batch[i].done(results[i]);
-      } else {
-        stats_.failed_requests.fetch_add(1);
-        batch[i].done(single.error());
-      }
+      complete(batch[i], single, results[i]);
     }
     return;
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (status) {
-      stats_.committed_requests.fetch_add(1);
-      batch[i].done(results[i]);
-    } else {
-      stats_.failed_requests.fetch_add(1);
-      batch[i].done(status.error());
-    }
-  }
+  for (std::size_t i = 0; i < batch.size(); ++i) complete(batch[i], status, results[i]);
   // The rules cache may hold rules from a rolled-back read; reload on the next batch.
   if (!status) rules_loaded_ = false;
 }

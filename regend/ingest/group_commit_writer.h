@@ -66,6 +66,8 @@ class GroupCommitWriter {
   void run();
   std::vector<Pending> take_batch();
   void commit(std::vector<Pending>& batch);
+  // Answers one request with its result, or with the error that failed its transaction.
+  void complete(Pending& pending, const Status& status, const domain::SubmissionResult& result);
   Status apply_all(storage::WriteTx& tx, std::vector<Pending>& batch, std::size_t first,
                    std::size_t count, std::vector<domain::SubmissionResult>& results);
 

@@ -12,7 +12,6 @@
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
-#include <filesystem>
 #include <thread>
 
 #include "common/logging.h"
@@ -82,7 +81,6 @@ class Daemon::Impl {
         config_(std::move(config)),
         started_config_(config_),
         sources_(std::move(sources)),
-        data_dir_(config_.storage.data_dir),
         signals_(control_, SIGTERM, SIGINT, SIGHUP) {}
 
   Status start();
@@ -106,7 +104,6 @@ class Daemon::Impl {
   config::Config config_;
   const config::Config started_config_;  // what restart-only keys are running with
   const config::ConfigSources sources_;
-  const std::string data_dir_;  // as started: a reload cannot move it
   const Clock::time_point started_ = Clock::now();
   const std::chrono::system_clock::time_point started_wall_ = std::chrono::system_clock::now();
 
@@ -135,12 +132,7 @@ class Daemon::Impl {
 };
 
 Status Daemon::Impl::start() {
-  std::error_code ec;
-  std::filesystem::create_directories(data_dir_, ec);
-  if (ec) {
-    return Error{ErrorCode::kUnavailable,
-                 "cannot create data directory " + data_dir_ + ": " + ec.message()};
-  }
+  // The data directory is created by what lives in it: the SQLite store and the admin socket.
   Result<std::unique_ptr<storage::Store>> store = storage::open_store(config_);
   if (!store) return store.error();
   store_ = std::move(store.value());

@@ -123,11 +123,8 @@ std::optional<HttpResponse> HttpConnection::request(
 }
 
 bool HttpConnection::closed_by_peer(std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
-      deadline - std::chrono::steady_clock::now());
   pollfd waiting{fd_, POLLIN, 0};
-  if (::poll(&waiting, 1, static_cast<int>(remaining.count())) <= 0) return false;
+  if (::poll(&waiting, 1, static_cast<int>(timeout.count())) <= 0) return false;
   char byte;
   ssize_t n = ::recv(fd_, &byte, 1, MSG_PEEK);
   return n == 0 || (n < 0 && errno == ECONNRESET);

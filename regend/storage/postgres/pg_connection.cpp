@@ -13,12 +13,6 @@
 namespace regen::storage {
 namespace {
 
-std::string trimmed(const char* text) {
-  std::string out(text != nullptr ? text : "");
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
-
 // libpq prints notices ("relation already exists, skipping") on stderr by default.
 void log_notice(void* /*arg*/, const char* message) {
   spdlog::debug("postgres: {}", trimmed(message));

@@ -7,18 +7,18 @@
 namespace regen::storage {
 namespace {
 
-std::string trimmed(const char* text) {
-  std::string out(text != nullptr ? text : "");
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
-
 std::string field(const PGresult* result, int code) {
   const char* value = result != nullptr ? PQresultErrorField(result, code) : nullptr;
   return value != nullptr ? value : "";
 }
 
 }  // namespace
+
+std::string trimmed(const char* text) {
+  std::string out(text != nullptr ? text : "");
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
 
 bool is_retryable_sqlstate(std::string_view sqlstate) {
   if (sqlstate.starts_with("08") || sqlstate.starts_with("53")) return true;

@@ -1,6 +1,7 @@
 #pragma once
 // Which PostgreSQL failures are worth a retry, and the StoreError each failure becomes.
 
+#include <string>
 #include <string_view>
 
 #include "regend/storage/store.h"
@@ -9,6 +10,9 @@ struct pg_conn;
 struct pg_result;
 
 namespace regen::storage {
+
+// A libpq message without its trailing newline; "" for null.
+std::string trimmed(const char* text);
 
 // True for SQLSTATEs that a later retry can succeed after: connection exceptions (08*),
 // statement timeout (57014), serialization failure (40001), deadlock (40P01), server shutting

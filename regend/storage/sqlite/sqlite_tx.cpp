@@ -194,10 +194,14 @@ IncidentRow SqliteStore::Tx::insert_incident(const IncidentRow& row) {
       "INSERT INTO incidents (incident_number, title, severity, status, summary, commander, "
       "group_key, created_at, updated_at, acknowledged_at, resolved_at) VALUES "
       "((SELECT COALESCE(MAX(incident_number), 0) + 1 FROM incidents), ?1, ?2, ?3, ?4, ?5, ?6, "
-      "?7, ?8, ?9, ?10)");
+      "?7, ?8, ?9, ?10) RETURNING id, incident_number");
   bind_incident(st, row);
-  st.exec();
-  return find_incident(db_.getLastInsertRowid()).value();
+  if (!st.executeStep()) throw StoreError(ErrorCode::kInternal, "incident insert returned no row");
+  IncidentRow stored = row;
+  stored.id = st.getColumn(0).getInt64();
+  stored.incident_number = st.getColumn(1).getInt64();
+  st.reset();  // finish the statement: its read of incidents ends here
+  return stored;
 }
 
 void SqliteStore::Tx::update_incident(const IncidentRow& row) {

@@ -1,8 +1,9 @@
 #include "ingest_test_support.h"
 
 #include <catch2/catch.hpp>
-#include <fstream>
-#include <sstream>
+#include <filesystem>
+
+#include "tests/support/process.h"
 
 namespace regen::ingest::testing {
 namespace {
@@ -19,12 +20,9 @@ std::string lowercase(std::string_view text) {
 
 std::string read_fixture(std::string_view relative) {
   const std::string path = std::string(REGEN_SOURCE_DIR) + "/tests/data/" + std::string(relative);
-  std::ifstream in(path, std::ios::binary);
   INFO("fixture " << path);
-  REQUIRE(in.good());
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
+  REQUIRE(std::filesystem::is_regular_file(path));
+  return test::read_file(path);
 }
 
 WebhookRequest make_request(const std::string& body,

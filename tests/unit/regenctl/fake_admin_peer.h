@@ -8,21 +8,13 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/process.h"
+
 namespace regen::ctl::testing {
 
-// A directory from mkdtemp under /tmp (short, so socket paths fit sockaddr_un), removed with
-// everything in it on destruction.
-class TempDir {
- public:
-  TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir();
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+// Temporary directories come from the shared test support (short /tmp paths: socket paths
+// must fit sockaddr_un).
+using TempDir = ::regen::test::TempDir;
 
 enum class PeerScript {
   kReply,              // read one request line, write the reply, keep the connection open
