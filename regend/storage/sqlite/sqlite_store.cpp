@@ -4,7 +4,9 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "regend/storage/migrations.h"
 #include "regend/storage/sqlite/sqlite_tx.h"
@@ -27,15 +29,37 @@ ErrorCode classify(const SQLite::Exception& e) {
   }
 }
 
+// Switching a new file to WAL needs a moment of exclusive access, and SQLite answers
+// SQLITE_BUSY there without consulting the busy handler while another connection is
+// doing the same (several regend or test stores opening one fresh file). Those pragmas
+// are idempotent, so they are retried with a short backoff up to the busy timeout.
+void configure(SQLite::Database& db, std::chrono::milliseconds budget) {
+  auto deadline = std::chrono::steady_clock::now() + budget;
+  auto pause = std::chrono::milliseconds(1);
+  for (;;) {
+    try {
+      // WAL lets readers proceed during a write; synchronous=FULL makes every commit durable
+      // before the writer answers any webhook.
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA synchronous = FULL");
+      db.exec("PRAGMA foreign_keys = ON");
+      return;
+    } catch (const SQLite::Exception& e) {
+      int code = e.getErrorCode() & 0xFF;
+      bool busy = code == SQLITE_BUSY || code == SQLITE_LOCKED;
+      if (!busy || std::chrono::steady_clock::now() + pause > deadline) throw;
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
+}
+
 std::unique_ptr<SQLite::Database> open(const std::string& path) {
+  constexpr std::chrono::milliseconds kBusyTimeout{5000};
   auto db = std::make_unique<SQLite::Database>(
       path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
-  db->setBusyTimeout(5000);
-  // WAL lets readers proceed during a write; synchronous=FULL makes every commit durable
-  // before the writer answers any webhook.
-  db->exec("PRAGMA journal_mode = WAL");
-  db->exec("PRAGMA synchronous = FULL");
-  db->exec("PRAGMA foreign_keys = ON");
+  db->setBusyTimeout(static_cast<int>(kBusyTimeout.count()));
+  configure(*db, kBusyTimeout);
   return db;
 }
 
