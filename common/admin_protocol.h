@@ -26,6 +26,9 @@ inline constexpr std::string_view kErrUnknownCommand = "unknown_command";
 inline constexpr std::string_view kErrInvalidArgs = "invalid_args";
 inline constexpr std::string_view kErrFailed = "failed";  // command ran, failed
 inline constexpr std::string_view kErrBusy = "busy";      // every admin connection slot is taken
+inline constexpr std::string_view kErrNotFound = "not_found";  // the named thing does not exist
+inline constexpr std::string_view kErrConflict = "conflict";   // it exists already
+inline constexpr std::string_view kErrUnavailable = "unavailable";  // storage down: retry
 
 struct Request {
   std::string cmd;

@@ -81,6 +81,21 @@ std::vector<std::string> key_paths() {
   return paths;
 }
 
+RawValue to_raw(const TomlValue& value);
+
+// Arrays of strings are the only arrays a key takes; any other element type makes the whole
+// array a type error that names the first such element ("an array containing an integer").
+RawValue to_raw_array(const TomlValue& value) {
+  detail::StringList strings;
+  for (const TomlValue& element : value.as_array()) {
+    if (!element.is_string()) {
+      return detail::OtherType{"an array containing " + detail::describe(to_raw(element))};
+    }
+    strings.push_back(element.as_string().str);
+  }
+  return strings;
+}
+
 RawValue to_raw(const TomlValue& value) {
   switch (value.type()) {
     case toml::value_t::integer:
@@ -92,7 +107,7 @@ RawValue to_raw(const TomlValue& value) {
     case toml::value_t::floating:
       return detail::OtherType{"a float"};
     case toml::value_t::array:
-      return detail::OtherType{"an array"};
+      return to_raw_array(value);
     case toml::value_t::table:
       return detail::OtherType{"a table"};
     case toml::value_t::offset_datetime:

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "common/cidr.h"
+
 namespace regen::config {
 
 using Millis = std::chrono::milliseconds;
@@ -36,6 +38,8 @@ struct ServerConfig {
   Millis idle_timeout{60'000};            // keep-alive wait for the next request
   Millis write_timeout{30'000};           // sending one response
   Millis drain_timeout{30'000};           // SIGTERM/drain: longest wait for in-flight work
+  // Peers whose X-Forwarded-For is believed when working out a request's client address.
+  std::vector<net::Cidr> trusted_proxies;
 };
 
 struct StorageConfig {
@@ -51,6 +55,12 @@ struct WebhooksConfig {
   unsigned max_description_length = 10000;  // Unicode code points
   std::string grafana_hmac_secret;          // non-empty: require X-Grafana-Alerting-Signature
   std::string generic_hmac_secret;          // non-empty: require X-Webhook-Signature
+  // Non-empty: the source's requests must carry "Authorization: Bearer <token>" or Basic
+  // credentials whose password is the token.
+  std::string prometheus_token;
+  std::string grafana_token;
+  std::string cloudwatch_token;
+  std::string generic_token;
   // SNS SubscriptionConfirmation: fetch its SubscribeURL (HTTPS, host checked) when true.
   bool sns_confirm_subscriptions = false;
   std::string sns_confirm_host_pattern = R"(^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$)";

@@ -155,6 +155,72 @@ struct Flag {
   std::string format(bool value) const { return value ? "true" : "false"; }
 };
 
+// One CIDR block ("10.0.0.0/8", "::1/128", a bare address); an element of ListOf.
+struct CidrBlock {
+  using Value = net::Cidr;
+
+  Result<net::Cidr> from_text(const std::string& text) const { return net::Cidr::parse(text); }
+
+  std::string format(const net::Cidr& value) const { return toml_quote(value.to_string()); }
+};
+
+// A list of `Element` values: a TOML array of strings in the file; in an env var or flag, the
+// same strings separated by commas ("10.0.0.0/8, ::1"). Spaces around entries and empty entries
+// (a trailing comma) are ignored. Every bad entry is reported, each quoted with its reason.
+template <typename Element>
+struct ListOf {
+  using Value = std::vector<typename Element::Value>;
+  Element element;
+
+  Result<Value> from_raw(const RawValue& raw) const {
+    const auto* strings = std::get_if<StringList>(&raw);
+    if (strings == nullptr) return type_mismatch("an array of strings", raw);
+    return from_entries(*strings);
+  }
+
+  Result<Value> from_text(const std::string& text) const {
+    StringList entries;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      std::size_t comma = std::min(text.find(',', start), text.size());
+      std::string entry = trim(std::string_view(text).substr(start, comma - start));
+      if (!entry.empty()) entries.push_back(std::move(entry));
+      start = comma + 1;
+    }
+    return from_entries(entries);
+  }
+
+  std::string format(const Value& values) const {
+    std::string out = "[";
+    for (const auto& value : values) out += (out.size() > 1 ? ", " : "") + element.format(value);
+    return out + "]";
+  }
+
+ private:
+  Result<Value> from_entries(const StringList& entries) const {
+    Value values;
+    std::string problems;
+    for (const std::string& entry : entries) {
+      auto value = element.from_text(entry);
+      if (value) {
+        values.push_back(std::move(value).value());
+      } else {
+        problems += (problems.empty() ? "entry " : "; entry ") + toml_quote(entry) + ": " +
+                    value.error().message;
+      }
+    }
+    if (!problems.empty()) return rejected(std::move(problems));
+    return values;
+  }
+
+  static std::string trim(std::string_view text) {
+    constexpr std::string_view kSpace = " \t";
+    const std::size_t first = text.find_first_not_of(kSpace);
+    if (first == std::string_view::npos) return {};
+    return std::string(text.substr(first, text.find_last_not_of(kSpace) - first + 1));
+  }
+};
+
 template <typename Kind>
 Result<typename Kind::Value> read_raw(const Kind& kind, const RawValue& raw) {
   if constexpr (requires { kind.from_raw(raw); }) {
@@ -238,6 +304,13 @@ Rejection check_socket_path(const Config& config) {
   return why;
 }
 
+KeyDef token_key(std::string_view path, std::string WebhooksConfig::*field,
+                 std::string_view sender) {
+  return key(path, Reload::kNo, &Config::webhooks, field, Text{.allow_empty = true},
+             "Non-empty: " + std::string(sender) +
+                 " requests must carry this token as Bearer or as the Basic password.");
+}
+
 std::vector<KeyDef> build_table() {
   constexpr std::uint64_t kKiB = 1024;
   constexpr std::uint64_t kMiB = 1024 * kKiB;
@@ -268,6 +341,9 @@ std::vector<KeyDef> build_table() {
           "Longest time to send one response."),
       key("server.drain_timeout", Reload::kYes, &C::server, &S::drain_timeout, timeout,
           "On SIGTERM or drain, longest wait for in-flight requests before exiting."),
+      key("server.trusted_proxies", Reload::kNo, &C::server, &S::trusted_proxies,
+          ListOf<CidrBlock>{},
+          "Proxies (CIDR blocks) whose X-Forwarded-For gives the client address; empty = none."),
       key("storage.data_dir", Reload::kNo, &C::storage, &StorageConfig::data_dir, Text{},
           "Directory holding the SQLite database."),
       key("storage.database_url", Reload::kNo, &C::storage, &StorageConfig::database_url,
@@ -293,6 +369,10 @@ std::vector<KeyDef> build_table() {
       key("webhooks.generic_hmac_secret", Reload::kNo, &C::webhooks,
           &WebhooksConfig::generic_hmac_secret, Text{.allow_empty = true},
           "Non-empty: generic requests must carry a valid X-Webhook-Signature."),
+      token_key("webhooks.prometheus_token", &WebhooksConfig::prometheus_token, "Prometheus"),
+      token_key("webhooks.grafana_token", &WebhooksConfig::grafana_token, "Grafana"),
+      token_key("webhooks.cloudwatch_token", &WebhooksConfig::cloudwatch_token, "CloudWatch"),
+      token_key("webhooks.generic_token", &WebhooksConfig::generic_token, "generic"),
       key("webhooks.sns_confirm_subscriptions", Reload::kNo, &C::webhooks,
           &WebhooksConfig::sns_confirm_subscriptions, Flag{},
           "Confirm SNS subscriptions by fetching their SubscribeURL (off: log it only)."),
@@ -334,6 +414,7 @@ std::string describe(const RawValue& value) {
     std::string operator()(std::int64_t) const { return "an integer"; }
     std::string operator()(bool) const { return "a boolean"; }
     std::string operator()(const std::string&) const { return "a string"; }
+    std::string operator()(const StringList&) const { return "an array"; }
     std::string operator()(const OtherType& other) const { return other.description; }
   };
   return std::visit(Describe{}, value);

@@ -17,15 +17,19 @@
 
 namespace regen::config::detail {
 
-// A TOML value of a type no key accepts (float, array, table, date...), carried as its
-// description ("a float") so the error can say what was found.
+// A TOML array whose elements are all strings (possibly none).
+using StringList = std::vector<std::string>;
+
+// A TOML value of a type no key accepts (float, table, date, an array holding anything but
+// strings...), carried as its description ("a float", "an array containing an integer") so the
+// error can say what was found.
 struct OtherType {
   std::string description;
 };
 
 // A value read from the TOML file, reduced to the types keys are written in. Keeping toml11
 // out of this header keeps it out of the key table's translation unit.
-using RawValue = std::variant<std::int64_t, bool, std::string, OtherType>;
+using RawValue = std::variant<std::int64_t, bool, std::string, StringList, OtherType>;
 
 // Why a value was rejected ("must be between 1 and 256, got 300"), or nullopt if it was stored.
 using Rejection = std::optional<std::string>;

@@ -14,24 +14,12 @@
 #include <system_error>
 #include <utility>
 
+#include "regenctl/socket_io.h"
+
 namespace regen::ctl {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
+using Clock = SteadyClock;
 
 AdminError missing(std::string detail) {
   return AdminError{AdminErrorKind::kSocketMissing, std::move(detail), {}};
@@ -98,18 +86,6 @@ std::optional<AdminError> connect_to(int fd, const std::string& path,
     return not_answering(errno_text(errno));
   }
   return std::nullopt;
-}
-
-// Waits until `fd` is ready for `events` or `deadline` passes; false on timeout.
-bool wait_ready(int fd, short events, Clock::time_point deadline) {
-  for (;;) {
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) return false;
-    pollfd entry{fd, events, 0};
-    const int ready = ::poll(&entry, 1, static_cast<int>(std::min<long long>(left.count(), 60000)));
-    if (ready > 0) return true;
-    if (ready < 0 && errno != EINTR) return true;  // let the following I/O call report it
-  }
 }
 
 std::optional<AdminError> send_all(int fd, std::string_view bytes, Clock::time_point deadline,

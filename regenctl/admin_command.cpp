@@ -22,6 +22,13 @@ int exit_code_for(AdminErrorKind kind) {
   return kExitFailed;
 }
 
+int exit_code_for(const AdminError& error) {
+  if (error.kind == AdminErrorKind::kCommandFailed && error.code == admin::kErrNotFound) {
+    return kExitNotFound;
+  }
+  return exit_code_for(error.kind);
+}
+
 std::string describe_failure(const AdminError& error, std::string_view socket_path,
                              std::string_view command) {
   const std::string path(socket_path);
@@ -67,7 +74,7 @@ int run_command(const GlobalOptions& globals, const admin::Request& request,
   const AdminResult reply = call_admin(globals.socket_path, request, timeouts);
   if (!reply) {
     print_error(describe_failure(reply.error(), globals.socket_path, request.cmd));
-    return exit_code_for(reply.error().kind);
+    return exit_code_for(reply.error());
   }
   return on_data(reply.data());
 }

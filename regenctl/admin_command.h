@@ -17,6 +17,9 @@ namespace regen::ctl {
 
 // The exit code (exit_codes.h) for a failed call.
 int exit_code_for(AdminErrorKind kind);
+// As above, except that a command failure with code admin::kErrNotFound (tokens.revoke of an
+// unknown name) is kExitNotFound.
+int exit_code_for(const AdminError& error);
 
 // One line, without the "regenctl: " prefix, saying what went wrong and what to try, e.g.
 // "admin socket ./var/regend.sock not found (is regend running? set --socket or

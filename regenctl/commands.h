@@ -1,6 +1,7 @@
 #pragma once
-// The admin-socket subcommands: registration on the CLI, and the pure functions that turn a
-// reply into output, declared here so tests can check them without a daemon.
+// The subcommands: registration on the CLI, and the pure functions that turn an admin reply
+// into output, declared here so tests can check them without a daemon (the HTTP API commands'
+// renderers are in views.h).
 //
 // Each add_*_command adds one subcommand whose callback runs the command (after the whole
 // command line is parsed) and stores its exit code in `context.exit_code`. `context` must
@@ -23,6 +24,15 @@ void add_status_command(CLI::App& app, CommandContext& context);
 void add_health_command(CLI::App& app, CommandContext& context);
 void add_drain_command(CLI::App& app, CommandContext& context);
 void add_reload_command(CLI::App& app, CommandContext& context);
+
+// `tokens create|ls|revoke`, over the admin socket.
+void add_tokens_command(CLI::App& app, CommandContext& context);
+
+// `incidents ...` and `alerts ls`, over the HTTP API (api_command.h); both take --url/--token.
+void add_incidents_command(CLI::App& app, CommandContext& context);
+void add_alerts_command(CLI::App& app, CommandContext& context);
+// `ack`, `resolve` and `note` under the `incidents` group; add_incidents_command calls it.
+void add_incident_change_commands(CLI::App& incidents, CommandContext& context);
 
 // The `status` table for a status reply's data; any field missing or mistyped shows as "-".
 std::string render_status_table(const boost::json::value& data);

@@ -16,12 +16,16 @@ using regen::ctl::GlobalOptions;
 using regen::ctl::OutputFormat;
 
 constexpr const char kDescription[] =
-    "regenctl is the operator's tool for regend, the Regen incident-management daemon. It talks "
-    "to a running daemon over its Unix admin socket (newline-delimited JSON) to show its status, "
-    "check its health, drain it before a restart, and reload its configuration.";
+    "regenctl is the tool for regend, the Regen incident-management daemon. On-call engineers use "
+    "its `incidents` and `alerts` commands, which talk to the daemon's HTTP API with a bearer "
+    "token. Operators use the rest, which talk to a running daemon over its Unix admin socket "
+    "(newline-delimited JSON) to show its status, check its health, drain it before a restart, "
+    "reload its configuration, and create and revoke API tokens.";
 
 constexpr const char kGlobalsHint[] =
-    "Global options (--socket, --timeout, -o/--output) go before or after the subcommand.";
+    "Global options (--socket, --timeout, -o/--output) go before or after the subcommand; --url "
+    "and --token go after `incidents` or `alerts`. Colour only when stdout is a terminal and "
+    "NO_COLOR is unset.";
 
 void add_global_options(CLI::App& app, GlobalOptions& globals) {
   app.add_option("--socket", globals.socket_path,
@@ -36,11 +40,14 @@ void add_global_options(CLI::App& app, GlobalOptions& globals) {
   app.add_option_function<std::string>(
          "-o,--output",
          [&globals](const std::string& format) {
-           globals.output = format == "json" ? OutputFormat::kJson : OutputFormat::kTable;
+           // IsMember below has already turned "JSON" into "json".
+           globals.output = format == "json"   ? OutputFormat::kJson
+                            : format == "wide" ? OutputFormat::kWide
+                                               : OutputFormat::kTable;
          },
-         "Output format: table (default) or json")
+         "Output format: table (default), wide (more columns) or json")
       ->type_name("FORMAT")
-      ->check(CLI::IsMember({"table", "json"}, CLI::ignore_case));
+      ->check(CLI::IsMember({"table", "json", "wide"}, CLI::ignore_case));
   app.set_version_flag("--version", "regenctl " + std::string(regen::kVersion));
 }
 
@@ -70,6 +77,9 @@ int main(int argc, char** argv) {
   regen::ctl::add_health_command(app, context);
   regen::ctl::add_drain_command(app, context);
   regen::ctl::add_reload_command(app, context);
+  regen::ctl::add_tokens_command(app, context);
+  regen::ctl::add_incidents_command(app, context);
+  regen::ctl::add_alerts_command(app, context);
 
   try {
     app.parse(argc, argv);

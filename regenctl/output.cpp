@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "regenctl/terminal.h"
+
 namespace regen::ctl {
 namespace json = boost::json;
 
@@ -40,7 +42,9 @@ std::string ColumnTable::render() const {
   std::vector<std::size_t> widths;
   for (const auto& row : rows_) {
     widths.resize(std::max(widths.size(), row.size()), 0);
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      widths[i] = std::max(widths[i], visible_width(row[i]));
+    }
   }
   std::string out;
   for (const auto& row : rows_) {
@@ -48,7 +52,7 @@ std::string ColumnTable::render() const {
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (i > 0) line += "  ";
       line += row[i];
-      if (i + 1 < row.size()) line.append(widths[i] - row[i].size(), ' ');
+      if (i + 1 < row.size()) line.append(widths[i] - visible_width(row[i]), ' ');
     }
     out += line;
     out += '\n';
@@ -149,6 +153,39 @@ std::string scalar_text(const json::value* value) {
     default:
       return std::string(kMissing);
   }
+}
+
+std::string one_line(std::string_view text, std::size_t max_bytes) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const auto byte = static_cast<unsigned char>(c);
+    // U+0080..U+009F (UTF-8 C2 80..C2 9F) include CSI, which some terminals obey like ESC [.
+    const bool c1 = byte == 0xC2 && i + 1 < text.size() &&
+                    static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+    if (c == '\n' || c == '\r' || c == '\t') {
+      out += ' ';
+    } else if (byte < 0x20 || byte == 0x7f) {
+      out += '?';
+    } else if (c1) {
+      out += '?';
+      ++i;
+    } else {
+      out += c;
+    }
+  }
+  if (max_bytes == 0 || out.size() <= max_bytes) return out;
+  std::size_t cut = max_bytes > 3 ? max_bytes - 3 : 0;
+  // Back off over UTF-8 continuation bytes so that no character is split.
+  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+  out.resize(cut);
+  return out + "...";
+}
+
+std::string cell_text(const json::value* value, std::size_t max_bytes) {
+  return one_line(scalar_text(value), max_bytes);
 }
 
 }  // namespace regen::ctl

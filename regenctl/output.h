@@ -30,7 +30,7 @@ class KeyValueTable {
 };
 
 // Columns separated by two spaces, each padded to its widest cell except the last (no trailing
-// blanks). With no headers there is no header row.
+// blanks). With no headers there is no header row. Colour escapes in cells take no width.
 class ColumnTable {
  public:
   explicit ColumnTable(std::vector<std::string> headers = {});
@@ -66,5 +66,13 @@ std::optional<double> as_number(const boost::json::value* value);
 // A scalar for humans: strings unquoted, numbers as written, booleans "true"/"false"; nullptr,
 // null, arrays and objects give kMissing.
 std::string scalar_text(const boost::json::value* value);
+
+// Text from the daemon made safe for one table cell: line breaks and tabs become spaces, other
+// control characters (terminal escapes from a webhook's title, say) become '?', and text longer
+// than `max_bytes` is cut at a character boundary and ends in "...". 0 means no limit.
+std::string one_line(std::string_view text, std::size_t max_bytes = 0);
+
+// one_line(scalar_text(value), max_bytes).
+std::string cell_text(const boost::json::value* value, std::size_t max_bytes = 0);
 
 }  // namespace regen::ctl

@@ -16,14 +16,24 @@
 
 namespace {
 
+// What --check-config prints for `value` (TOML-formatted) of the key `path`. Secrets and
+// tokens stay out of terminals, CI logs and the journal (the unit runs --check-config): every
+// non-empty key named *_secret or *_token is hidden, and the database URL loses its password.
+std::string redacted(const std::string& path, std::string value) {
+  const bool empty = value == "\"\"";
+  if ((path.ends_with("_secret") || path.ends_with("_token")) && !empty) return "\"<redacted>\"";
+  if (path == "storage.database_url" && !empty) {
+    // The URL's own text, without the quotes TOML added, is what redact_url understands.
+    return "\"" + regen::storage::redact_url(value.substr(1, value.size() - 2)) + "\"";
+  }
+  return value;
+}
+
 int check_config(const regen::config::ConfigSources& sources, const regen::config::Config& config) {
   std::printf("regend: configuration OK (%s)\n",
               sources.file ? sources.file->c_str() : "built-in defaults");
   for (const regen::config::KeyInfo& key : regen::config::keys()) {
-    std::string value = regen::config::value_of(config, key.path);
-    // Secrets and passwords stay out of terminals and CI logs.
-    if (key.path.ends_with("_secret") && value != "\"\"") value = "\"<redacted>\"";
-    if (key.path == "storage.database_url") value = regen::storage::redact_url(value);
+    const std::string value = redacted(key.path, regen::config::value_of(config, key.path));
     std::printf("%s = %s\n", key.path.c_str(), value.c_str());
   }
   return regen::server::kExitOk;

@@ -9,6 +9,7 @@ PACKAGES=(
   libcli11-dev libsqlitecpp-dev libsqlite3-dev libpq-dev libhiredis-dev libtoml11-dev
   catch2 libspdlog-dev libssl-dev libsystemd-dev
   postgresql redis-server
+  prometheus  # for promtool, which checks the /metrics exposition in the tests
 )
 
 missing=()
@@ -30,3 +31,10 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# prometheus is installed for promtool only; on a systemd host its package would also start a
+# Prometheus server on :9090. Stop and disable it when this run installed it.
+if [[ " ${missing[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null 2>&1 &&
+  [ -d /run/systemd/system ]; then
+  $SUDO systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+fi

@@ -31,4 +31,14 @@ void CommandRegistry::dispatch(const Request& request, Reply reply) const {
                           "unknown command \"" + request.cmd + "\"; commands: " + names));
 }
 
+std::optional<std::string> unknown_argument(const boost::json::object& args,
+                                            std::initializer_list<std::string_view> allowed) {
+  for (const auto& entry : args) {
+    bool known = false;
+    for (std::string_view name : allowed) known = known || entry.key() == name;
+    if (!known) return "unknown argument \"" + std::string(entry.key()) + "\"";
+  }
+  return std::nullopt;
+}
+
 }  // namespace regen::admin

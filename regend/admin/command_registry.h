@@ -5,7 +5,10 @@
 #include <boost/json/object.hpp>
 
 #include <functional>
+#include <initializer_list>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/admin_protocol.h"
@@ -21,6 +24,11 @@ struct Command {
   std::string args_help;  // "timeout_ms: integer, optional" or "" when it takes none
   std::function<void(const boost::json::object& args, Reply reply)> run;
 };
+
+// "unknown argument \"x\"" for the first argument not in `allowed`: a typo must not be
+// silently ignored. nullopt when every argument is known.
+std::optional<std::string> unknown_argument(const boost::json::object& args,
+                                            std::initializer_list<std::string_view> allowed);
 
 class CommandRegistry {
  public:

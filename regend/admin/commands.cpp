@@ -11,24 +11,13 @@ namespace {
 
 constexpr int64_t kMaxDrainTimeoutMs = 24LL * 3600 * 1000;
 
-// Rejects arguments a command does not take: a typo must not be silently ignored.
-std::optional<std::string> unknown_arg(const json::object& args,
-                                       std::initializer_list<std::string_view> allowed) {
-  for (const auto& entry : args) {
-    bool known = false;
-    for (std::string_view name : allowed) known = known || entry.key() == name;
-    if (!known) return "unknown argument \"" + std::string(entry.key()) + "\"";
-  }
-  return std::nullopt;
-}
-
 void run_status(DaemonControl& control, const json::object& args, Reply reply) {
-  if (auto bad = unknown_arg(args, {})) return reply(Response::failure(kErrInvalidArgs, *bad));
+  if (auto bad = unknown_argument(args, {})) return reply(Response::failure(kErrInvalidArgs, *bad));
   reply(Response::success(control.status()));
 }
 
 void run_drain(DaemonControl& control, const json::object& args, Reply reply) {
-  if (auto bad = unknown_arg(args, {"timeout_ms"})) {
+  if (auto bad = unknown_argument(args, {"timeout_ms"})) {
     return reply(Response::failure(kErrInvalidArgs, *bad));
   }
   std::optional<std::chrono::milliseconds> timeout;
@@ -44,7 +33,7 @@ void run_drain(DaemonControl& control, const json::object& args, Reply reply) {
 }
 
 void run_reload(DaemonControl& control, const json::object& args, Reply reply) {
-  if (auto bad = unknown_arg(args, {})) return reply(Response::failure(kErrInvalidArgs, *bad));
+  if (auto bad = unknown_argument(args, {})) return reply(Response::failure(kErrInvalidArgs, *bad));
   Result<ReloadReport> result = control.reload();
   if (!result) return reply(Response::failure(kErrFailed, result.error().message));
   reply(Response::success(result.value().to_json()));

@@ -3,10 +3,15 @@
 
 #include <chrono>
 
+#include "regend/api/api_route.h"
 #include "regend/ingest/group_commit_writer.h"
 #include "regend/ingest/provider_registry.h"
 #include "regend/ingest/sns_confirmer.h"
 #include "regend/router/router.h"
+
+namespace regen::middleware {
+class WebhookSecrets;
+}  // namespace regen::middleware
 
 namespace regen::api {
 
@@ -17,6 +22,8 @@ struct RouteContext {
   ingest::GroupCommitWriter* writer = nullptr;
   ingest::IngestLimits limits;
   ingest::SnsConfirmer* sns_confirmer = nullptr;  // null: confirmations are only logged
+  const middleware::WebhookSecrets* webhook_secrets = nullptr;  // null: no per-source tokens
+  ApiContext api;                                               // the authenticated /api/v1 routes
 };
 
 void register_routes(router::Router& router, const RouteContext& context);

@@ -37,6 +37,12 @@ void confirm_subscription(const ingest::SubscriptionConfirmation& confirmation,
   confirmer->confirm(confirmation);  // logs the outcome, or why it refused the URL
 }
 
+http::Response unauthorized(const Error& error, std::string_view request_id) {
+  http::Response response = http::error_response(error, request_id);
+  response.headers.emplace_back("WWW-Authenticate", middleware::kWebhookChallenge);
+  return response;
+}
+
 http::Response accepted(std::string_view source, const domain::SubmissionResult& result) {
   json::object body{{"source", source},
                     {"received", result.received},
@@ -51,9 +57,10 @@ http::Response accepted(std::string_view source, const domain::SubmissionResult&
 
 http::Handler webhook_handler(const ingest::ProviderRegistry& providers,
                               ingest::GroupCommitWriter& writer,
-                              ingest::SnsConfirmer* sns_confirmer) {
-  return [&providers, &writer, sns_confirmer](const http::Request& request,
-                                              http::Responder responder) {
+                              ingest::SnsConfirmer* sns_confirmer,
+                              const middleware::WebhookSecrets* secrets) {
+  return [&providers, &writer, sns_confirmer, secrets](const http::Request& request,
+                                                       http::Responder responder) {
     std::string_view source = request.path_param("source");
     const ingest::Provider* provider = providers.find(source);
     if (provider == nullptr) {
@@ -61,6 +68,16 @@ http::Handler webhook_handler(const ingest::ProviderRegistry& providers,
           ErrorCode::kNotFound, "unknown webhook source \"" + std::string(source) + "\"",
           request.request_id,
           json::object{{"sources", "prometheus, grafana, cloudwatch, generic"}}));
+    }
+    if (secrets != nullptr) {
+      Status allowed = secrets->check(provider->source(), request.header("Authorization"));
+      if (!allowed) {
+        // The sender is misconfigured or not who it claims: either way the operator needs to see
+        // it, and the access log alone says only "401".
+        spdlog::warn("request {}: webhook {} refused: {}", request.request_id, source,
+                     allowed.error().message);
+        return responder.send(unauthorized(allowed.error(), request.request_id));
+      }
     }
     ingest::WebhookRequest webhook{
         request.body, [&request](std::string_view name) { return request.header(name); }};

@@ -24,4 +24,17 @@ std::optional<IncidentStatus> parse_incident_status(std::string_view text) {
   return std::nullopt;
 }
 
+std::vector<IncidentStatus> allowed_transitions(IncidentStatus from) {
+  switch (from) {
+    case IncidentStatus::kTriggered:
+      return {IncidentStatus::kAcknowledged, IncidentStatus::kResolved, IncidentStatus::kCanceled};
+    case IncidentStatus::kAcknowledged:
+      return {IncidentStatus::kResolved};
+    case IncidentStatus::kResolved:
+    case IncidentStatus::kCanceled:
+      return {};
+  }
+  return {};
+}
+
 }  // namespace regen::domain

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace regen::domain {
 
@@ -13,5 +14,8 @@ std::optional<IncidentStatus> parse_incident_status(std::string_view text);
 inline bool is_open(IncidentStatus status) {
   return status == IncidentStatus::kTriggered || status == IncidentStatus::kAcknowledged;
 }
+
+// The statuses an incident in `from` may move to; empty for resolved and canceled.
+std::vector<IncidentStatus> allowed_transitions(IncidentStatus from);
 
 }  // namespace regen::domain

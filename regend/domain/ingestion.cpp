@@ -1,7 +1,8 @@
 #include "regend/domain/ingestion.h"
 
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
+
+#include "regend/domain/incident_events.h"
 
 namespace regen::domain {
 namespace json = boost::json;
@@ -11,15 +12,10 @@ using storage::WriteTx;
 
 namespace {
 
-constexpr std::string_view kSystem = "system";
-
-// Every incident change is a timeline entry and an outbox event, written together.
+// Changes made by ingestion are the system's.
 void record(WriteTx& tx, int64_t incident_id, std::string_view kind, json::object payload,
             Timestamp now) {
-  payload["incident_id"] = incident_id;
-  std::string text = json::serialize(payload);
-  tx.append_timeline({incident_id, std::string(kind), std::string(kSystem), text, now});
-  tx.enqueue_outbox({std::string(kind), incident_id, std::move(text), now});
+  record_incident_event(tx, incident_id, kind, kSystemActor, std::move(payload), now);
 }
 
 json::object describe(const AlertRow& row) {

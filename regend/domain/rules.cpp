@@ -10,8 +10,10 @@ namespace json = boost::json;
 
 namespace {
 
+// "match.labels[0].op: must be one of ...": the message names the field as well as details do,
+// for logs and for the rules API's error message.
 Error invalid(std::string field, std::string message) {
-  Error error{ErrorCode::kInvalidArgument, std::move(message)};
+  Error error{ErrorCode::kInvalidArgument, field + ": " + message};
   error.field = std::move(field);
   return error;
 }

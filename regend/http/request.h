@@ -21,6 +21,9 @@ struct Request {
   std::string_view body;
   std::string_view request_id;  // echoed X-Request-ID or a generated one
   std::string_view client;      // peer address "127.0.0.1:51234"
+  // The client's IP address ("203.0.113.9"): the peer's, or taken from X-Forwarded-For when
+  // the peer is a trusted proxy. Set by middleware before routing; empty until then.
+  std::string client_address;
   std::vector<std::pair<std::string_view, std::string_view>> path_params;  // set by the router
 
   // Case-insensitive header lookup; empty when absent.
@@ -30,16 +33,26 @@ struct Request {
   // The value of a "{name}" path segment; empty when the route has none by that name.
   std::string_view path_param(std::string_view name) const;
 
-  // Set by the session: how header() reaches the parsed header fields.
+  // Every field with this name, in order, joined with ", " (a list-valued header such as
+  // X-Forwarded-For may arrive as several lines); empty when absent.
+  std::string header_list(std::string_view name) const {
+    return header_list_ != nullptr ? header_list_(header_source_, name) : std::string(header(name));
+  }
+
+  // Set by the session: how header() and header_list() reach the parsed header fields.
   using HeaderLookup = std::string_view (*)(const void* source, std::string_view name);
-  void set_header_source(const void* source, HeaderLookup lookup) {
+  using HeaderListLookup = std::string (*)(const void* source, std::string_view name);
+  void set_header_source(const void* source, HeaderLookup lookup,
+                         HeaderListLookup list_lookup = nullptr) {
     header_source_ = source;
     header_lookup_ = lookup;
+    header_list_ = list_lookup;
   }
 
  private:
   const void* header_source_ = nullptr;
   HeaderLookup header_lookup_ = nullptr;
+  HeaderListLookup header_list_ = nullptr;
 };
 
 struct Response {

@@ -93,6 +93,17 @@ std::string_view lookup_header(const void* source, std::string_view name) {
   return std::string_view(it->value().data(), it->value().size());
 }
 
+std::string lookup_header_list(const void* source, std::string_view name) {
+  const auto& message = *static_cast<const RequestMessage*>(source);
+  std::string joined;
+  auto [first, last] = message.equal_range(name);
+  for (auto it = first; it != last; ++it) {
+    if (!joined.empty()) joined += ", ";
+    joined.append(it->value().data(), it->value().size());
+  }
+  return joined;
+}
+
 // Bridges Responder (any thread, no Asio) to the awaiting coroutine: the response is posted
 // to the connection's io thread, where the coroutine resumes.
 template <typename Handler>
@@ -187,7 +198,8 @@ asio::awaitable<void> reject_request(Connection& conn, const Limits& limits, Err
                           .bytes_in = 0,
                           .bytes_out = written,
                           .request_id = request_id,
-                          .client = conn.peer});
+                          .client = conn.peer,
+                          .peer = conn.peer});
   co_await linger_and_close(conn);
 }
 
@@ -280,7 +292,7 @@ asio::awaitable<bool> serve_one(Worker& worker, const SessionServices& services,
   request.client = conn.peer;
   std::string generated_id;
   request.request_id = middleware::choose_request_id(message["X-Request-ID"], generated_id);
-  request.set_header_source(&message, &lookup_header);
+  request.set_header_source(&message, &lookup_header, &lookup_header_list);
 
   conn.phase = Connection::Phase::kHandling;
   conn.clear_deadline();
@@ -301,7 +313,10 @@ asio::awaitable<bool> serve_one(Worker& worker, const SessionServices& services,
                           .bytes_in = body_bytes,
                           .bytes_out = written,
                           .request_id = request.request_id,
-                          .client = conn.peer});
+                          .client = request.client_address.empty()
+                                        ? request.client
+                                        : std::string_view(request.client_address),
+                          .peer = conn.peer});
   if (written > 0) in_flight.answered();
   co_return written > 0 && keep_alive;
 }

@@ -122,4 +122,50 @@ std::optional<domain::Timestamp> FieldReader::timestamp(std::string_view key) {
   return parsed;
 }
 
+std::optional<int64_t> FieldReader::integer(std::string_view key, int64_t min, int64_t max) {
+  const boost::json::value* value = find(key);
+  if (value == nullptr) return std::nullopt;
+  std::optional<int64_t> number;
+  if (value->is_int64()) number = value->get_int64();
+  if (value->is_uint64() && value->get_uint64() <= static_cast<uint64_t>(INT64_MAX)) {
+    number = static_cast<int64_t>(value->get_uint64());
+  }
+  if (!number) {
+    fail(wrong_type(path(key), "an integer"));
+    return std::nullopt;
+  }
+  if (*number < min || *number > max) {
+    fail(invalid_field(path(key), path(key) + " must be between " + std::to_string(min) + " and " +
+                                      std::to_string(max)));
+    return std::nullopt;
+  }
+  return number;
+}
+
+std::optional<bool> FieldReader::boolean(std::string_view key) {
+  const boost::json::value* value = find(key);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_bool()) {
+    fail(wrong_type(path(key), "a boolean"));
+    return std::nullopt;
+  }
+  return value->get_bool();
+}
+
+bool FieldReader::is_null(std::string_view key) const {
+  const boost::json::value* value = object_.if_contains(key);
+  return value != nullptr && value->is_null();
+}
+
+void FieldReader::reject_unknown(std::initializer_list<std::string_view> known) {
+  for (const auto& member : object_) {
+    bool listed = false;
+    for (std::string_view name : known) listed = listed || member.key() == name;
+    if (!listed) {
+      fail(invalid_field(path(member.key()), "unknown field " + path(member.key())));
+      return;
+    }
+  }
+}
+
 }  // namespace regen::ingest

@@ -5,6 +5,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/storage_ptr.hpp>
 #include <cstddef>
+#include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -48,6 +50,13 @@ class FieldReader {
   std::map<std::string, std::string> string_map(std::string_view key);
   // An RFC 3339 string (see timestamps.h).
   std::optional<domain::Timestamp> timestamp(std::string_view key);
+  // An integer within [min, max]; outside it: "<path> must be between min and max".
+  std::optional<int64_t> integer(std::string_view key, int64_t min, int64_t max);
+  std::optional<bool> boolean(std::string_view key);
+  // Whether the key is present with an explicit null (PATCH uses null to clear a field).
+  bool is_null(std::string_view key) const;
+  // Records an error naming the first key not in `known` (catches typos such as "stauts").
+  void reject_unknown(std::initializer_list<std::string_view> known);
 
   std::string path(std::string_view key) const { return field_path(path_, key); }
   const std::string& path() const { return path_; }

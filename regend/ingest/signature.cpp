@@ -1,24 +1,14 @@
 #include "regend/ingest/signature.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
-#include <cstdio>
-#include <cstdlib>
+#include "common/crypto.h"
 
 namespace regen::ingest {
-namespace {
 
-std::string to_hex(const unsigned char* bytes, unsigned size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex(static_cast<std::size_t>(size) * 2, '0');
-  for (unsigned i = 0; i < size; ++i) {
-    hex[2 * i] = kDigits[bytes[i] >> 4];
-    hex[2 * i + 1] = kDigits[bytes[i] & 0x0f];
-  }
-  return hex;
-}
+using crypto::constant_time_equal;
+using crypto::hmac_sha256_hex;
+using crypto::sha256_hex;
+
+namespace {
 
 // A netstring ("5:hello"): a length prefix keeps "a"+"bc" and "ab"+"c" apart.
 void append_field(std::string& out, std::string_view text) {
@@ -34,36 +24,7 @@ void append_labels(std::string& out, const std::map<std::string, std::string>& l
   }
 }
 
-// Digesting bytes in memory with a built-in algorithm cannot fail short of a broken libcrypto.
-void check_digest(bool ok, const char* what) {
-  if (ok) return;
-  std::fprintf(stderr, "regend: libcrypto failed to compute %s\n", what);
-  std::abort();
-}
-
 }  // namespace
-
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned size = 0;
-  check_digest(EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) == 1,
-               "SHA-256");
-  return to_hex(digest, size);
-}
-
-std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned size = 0;
-  check_digest(HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-                    reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest,
-                    &size) != nullptr,
-               "HMAC-SHA256");
-  return to_hex(digest, size);
-}
-
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
 
 bool hmac_sha256_matches(std::string_view key, std::string_view body,
                          std::string_view hex_signature) {

@@ -10,16 +10,6 @@
 
 namespace regen::ingest {
 
-// Lowercase hex SHA-256 of `data` (64 characters).
-std::string sha256_hex(std::string_view data);
-
-// Lowercase hex HMAC-SHA256 of `data` keyed with `key` (64 characters).
-std::string hmac_sha256_hex(std::string_view key, std::string_view data);
-
-// Whether a and b are equal, in time that depends only on their lengths (CRYPTO_memcmp), so a
-// caller cannot learn how many leading characters of a secret value it guessed right.
-bool constant_time_equal(std::string_view a, std::string_view b);
-
 // Whether `hex_signature` (hex, either case) is the HMAC-SHA256 of `body` under `key`.
 bool hmac_sha256_matches(std::string_view key, std::string_view body,
                          std::string_view hex_signature);

@@ -1,6 +1,7 @@
 #include "regend/ingest/timestamps.h"
 
 #include <cstddef>
+#include <cstdio>
 
 namespace regen::ingest {
 namespace {
@@ -109,6 +110,19 @@ std::optional<domain::Timestamp> parse_rfc3339(std::string_view text) {
   const auto offset = read_offset(in);
   if (!offset || !in.at_end()) return std::nullopt;
   return domain::Timestamp{*date} + *time - *offset;
+}
+
+std::string format_rfc3339(domain::Timestamp at) {
+  auto day = std::chrono::floor<std::chrono::days>(at);
+  std::chrono::year_month_day date(day);
+  std::chrono::hh_mm_ss<std::chrono::milliseconds> time(at - day);
+  char text[32];
+  std::snprintf(text, sizeof(text), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                static_cast<unsigned>(date.day()), static_cast<int>(time.hours().count()),
+                static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()),
+                static_cast<int>(time.subseconds().count()));
+  return text;
 }
 
 }  // namespace regen::ingest

@@ -2,6 +2,7 @@
 // RFC 3339 timestamps as webhook sources send them. Pure functions; any thread.
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "regend/domain/alert.h"
@@ -14,6 +15,9 @@ namespace regen::ingest {
 // lowercase, as RFC 3339 allows. Returns nullopt for anything else, including impossible dates
 // such as February 30th.
 std::optional<domain::Timestamp> parse_rfc3339(std::string_view text);
+
+// "2026-11-22T10:00:00.123Z": UTC, always with milliseconds; what the API returns.
+std::string format_rfc3339(domain::Timestamp at);
 
 // Go's zero time.Time, "0001-01-01T00:00:00Z": Alertmanager and Grafana send it as the endsAt of
 // an alert that has not ended.

@@ -50,6 +50,8 @@ std::string format_access_line(const AccessRecord& record) {
   append_value(line, record.request_id.empty() ? "-" : record.request_id);
   line += " client=";
   append_value(line, record.client);
+  line += " peer=";
+  append_value(line, record.peer.empty() ? "-" : record.peer);
   return line;
 }
 

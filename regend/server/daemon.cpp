@@ -18,15 +18,19 @@
 #include "common/version.h"
 #include "regend/admin/admin_server.h"
 #include "regend/admin/commands.h"
+#include "regend/admin/token_commands.h"
 #include "regend/api/routes.h"
 #include "regend/http/server.h"
 #include "regend/ingest/group_commit_writer.h"
 #include "regend/ingest/provider_registry.h"
 #include "regend/ingest/sns_confirmer.h"
 #include "regend/middleware/access_log.h"
+#include "regend/middleware/client_address.h"
+#include "regend/middleware/webhook_auth.h"
 #include "regend/router/router.h"
 #include "regend/server/systemd.h"
 #include "regend/storage/open_store.h"
+#include "regend/storage/store_executor.h"
 #include "regend/storage/store_monitor.h"
 
 namespace regen::server {
@@ -41,6 +45,14 @@ namespace {
 constexpr auto kForcedCloseGrace = std::chrono::seconds(2);
 // How often the store is pinged for status; short enough that an outage shows within seconds.
 constexpr auto kStorePingInterval = std::chrono::milliseconds(1000);
+// API requests and token commands: enough threads for concurrent reads (SQLite's reader pool
+// and PostgreSQL's connection pool both serve several at once); past the queue: 503.
+constexpr std::size_t kStoreExecutorThreads = 4;
+constexpr std::size_t kStoreExecutorQueue = 1024;
+
+domain::Timestamp wall_clock() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
 
 unsigned resolve_io_threads(unsigned configured) {
   if (configured != 0) return configured;
@@ -113,6 +125,10 @@ class Daemon::Impl {
   std::unique_ptr<storage::StoreMonitor> store_monitor_;
   std::unique_ptr<ingest::ProviderRegistry> providers_;
   std::unique_ptr<ingest::GroupCommitWriter> writer_;
+  std::unique_ptr<storage::StoreExecutor> executor_;  // API and token commands' store work
+  std::unique_ptr<api::TokenAuthenticator> authenticator_;
+  std::unique_ptr<middleware::WebhookSecrets> webhook_secrets_;
+  std::unique_ptr<middleware::ClientAddressResolver> client_resolver_;
   std::unique_ptr<ingest::SnsConfirmer> sns_confirmer_;
   router::Router router_;
   std::unique_ptr<http::Server> server_;
@@ -146,10 +162,7 @@ Status Daemon::Impl::start() {
       ingest::WriterSettings{.max_queued_requests = config_.storage.write_queue,
                              .max_batch_alerts = config_.storage.max_batch_alerts,
                              .ingestion = {.auto_resolve = config_.incidents.auto_resolve}},
-      [] {
-        return std::chrono::time_point_cast<std::chrono::milliseconds>(
-            std::chrono::system_clock::now());
-      });
+      wall_clock);
   writer_->start();
   if (config_.webhooks.sns_confirm_subscriptions) {
     ingest::SnsConfirmerSettings sns;
@@ -162,15 +175,39 @@ Status Daemon::Impl::start() {
     }
     sns_confirmer_->start();
   }
-  api::register_routes(router_, api::RouteContext{started_, providers_.get(), writer_.get(),
-                                                  settings.limits, sns_confirmer_.get()});
+  executor_ = std::make_unique<storage::StoreExecutor>(kStoreExecutorThreads, kStoreExecutorQueue);
+  authenticator_ = std::make_unique<api::TokenAuthenticator>(
+      *store_, api::TokenAuthenticator::Settings{}, wall_clock);
+  api::RouteContext routes;
+  routes.started = started_;
+  routes.providers = providers_.get();
+  routes.writer = writer_.get();
+  routes.limits = settings.limits;
+  routes.sns_confirmer = sns_confirmer_.get();
+  webhook_secrets_ = std::make_unique<middleware::WebhookSecrets>(config_.webhooks);
+  routes.webhook_secrets = webhook_secrets_.get();
+  routes.api.store = store_.get();
+  routes.api.executor = executor_.get();
+  routes.api.authenticator = authenticator_.get();
+  routes.api.clock = wall_clock;
+  api::register_routes(router_, routes);
+  client_resolver_ =
+      std::make_unique<middleware::ClientAddressResolver>(config_.server.trusted_proxies);
   server_ = std::make_unique<http::Server>(
       resolve_io_threads(config_.server.io_threads), http::Limits::from(config_.server),
       [this](http::Request& request, http::Responder responder) {
+        request.client_address =
+            client_resolver_->resolve(request.client, request.header_list("X-Forwarded-For"));
         return router_.dispatch(request, std::move(responder));
       });
   if (Status listening = server_->listen(config_.server.listen); !listening) return listening;
   admin::register_commands(registry_, owner_);
+  admin::TokenCommandContext tokens;
+  tokens.store = store_.get();
+  tokens.executor = executor_.get();
+  tokens.clock = wall_clock;
+  tokens.on_revoked = [this] { authenticator_->forget_all(); };
+  admin::register_token_commands(registry_, std::move(tokens));
   admin_ = std::make_unique<admin::AdminServer>(control_, registry_);
   if (Status admin = admin_->listen(config_.admin_socket_path()); !admin) return admin;
   return {};
@@ -190,6 +227,7 @@ int Daemon::Impl::run() {
   // The writer finishes what it has queued (and answers those requests) while the io threads
   // can still deliver the answers; only then do the io threads stop.
   writer_->stop();
+  executor_->stop();
   server_->stop();
   spdlog::info("regend stopped");
   return 0;

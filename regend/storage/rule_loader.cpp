@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "regend/storage/store.h"
+
 namespace regen::storage {
 
 void RuleSetBuilder::add(int64_t id, const domain::RoutingRuleRecord& record) {
@@ -25,6 +27,13 @@ void RuleSetBuilder::add(int64_t id, const domain::GroupingRuleRecord& record) {
 domain::RuleSet RuleSetBuilder::finish() && {
   domain::normalize(rules_);
   return std::move(rules_);
+}
+
+domain::RuleSet load_rule_set(ReadTx& tx) {
+  RuleSetBuilder builder(tx.rules_version());
+  for (const StoredRoutingRule& rule : tx.list_routing_rules()) builder.add(rule.id, rule.record);
+  for (const StoredGroupingRule& rule : tx.list_grouping_rules()) builder.add(rule.id, rule.record);
+  return std::move(builder).finish();
 }
 
 }  // namespace regen::storage

@@ -8,6 +8,8 @@
 
 namespace regen::storage {
 
+class ReadTx;
+
 class RuleSetBuilder {
  public:
   explicit RuleSetBuilder(int64_t version) { rules_.version = version; }
@@ -21,5 +23,9 @@ class RuleSetBuilder {
  private:
   domain::RuleSet rules_;
 };
+
+// The cached RuleSet from every stored rule (list_*_rules) at tx.rules_version(): what both
+// backends' load_rules() return. Throws StoreError like the reads it makes.
+domain::RuleSet load_rule_set(ReadTx& tx);
 
 }  // namespace regen::storage

@@ -16,6 +16,7 @@
 
 #include "common/result.h"
 #include "regend/domain/alert.h"
+#include "regend/domain/api_token.h"
 #include "regend/domain/incident.h"
 #include "regend/domain/rules.h"
 
@@ -31,7 +32,8 @@ struct AlertRow {
   Timestamp updated_at{};
   int64_t occurrence = 1;  // bumped when a resolved alert fires again
   bool suppressed = false;
-  std::optional<int64_t> incident_id;  // the incident of the current occurrence
+  std::optional<int64_t> incident_id;        // the incident of the current occurrence
+  std::optional<Timestamp> acknowledged_at;  // set by the API; ingestion never changes it
 };
 
 struct IncidentRow {
@@ -50,6 +52,7 @@ struct IncidentRow {
 };
 
 struct TimelineEntry {
+  int64_t id = 0;  // assigned by the store; ignored by append_timeline
   int64_t incident_id = 0;
   std::string kind;          // incident_created, alert_linked, alert_resolved, ...
   std::string actor;         // "system" or a token's name
@@ -77,25 +80,127 @@ class StoreError : public std::runtime_error {
   ErrorCode code_;
 };
 
-// Primitive operations inside one transaction. Errors (constraint, connection lost) throw
-// StoreError; write() catches it, rolls back and returns it as a Status.
-class WriteTx {
+// Keyset position in a newest-first list: the sort time and id of the last row already seen.
+// The next page holds rows strictly older than (at, id), so rows arriving meanwhile (newer)
+// neither shift nor repeat it.
+struct Cursor {
+  Timestamp at{};
+  int64_t id = 0;
+};
+
+struct PageRequest {
+  int64_t limit = 50;
+  int64_t offset = 0;           // rows to skip (after the cursor position, when there is one)
+  std::optional<Cursor> after;  // keyset start; none: from the newest
+};
+
+template <typename Row>
+struct Page {
+  std::vector<Row> rows;
+  int64_t total = 0;  // rows matching the filter, ignoring limit, offset and cursor
+};
+
+// Incident list filters; every present condition must hold. Sorted newest first by
+// (created_at, id).
+struct IncidentFilter {
+  std::vector<IncidentStatus> statuses;      // empty: any
+  std::vector<domain::Severity> severities;  // empty: any
+  std::optional<Timestamp> created_after;    // created_at >= this
+  std::optional<Timestamp> created_before;   // created_at < this
+  // Case-insensitive substring ("": any); SQLite folds ASCII letters only, PostgreSQL all.
+  std::string title_contains;
+};
+
+// Alert list filters. Sorted newest first by (received_at, id).
+struct AlertFilter {
+  std::vector<std::string> sources;           // empty: any
+  std::vector<domain::AlertStatus> statuses;  // empty: any
+  std::vector<domain::Severity> severities;   // empty: any
+};
+
+// A rule row with its identity and times, as the rules API shows it.
+struct StoredRoutingRule {
+  int64_t id = 0;
+  domain::RoutingRuleRecord record;
+  Timestamp created_at{};
+  Timestamp updated_at{};
+};
+struct StoredGroupingRule {
+  int64_t id = 0;
+  domain::GroupingRuleRecord record;
+  Timestamp created_at{};
+  Timestamp updated_at{};
+};
+
+// An API token as stored: never the token itself, only the SHA-256 of its secret part.
+struct TokenRow {
+  int64_t id = 0;
+  std::string key_id;  // the public part of the token, unique, used to look it up
+  std::string name;    // unique among tokens not revoked
+  domain::Role role = domain::Role::kViewer;
+  std::string secret_hash;  // lowercase hex SHA-256 of the whole token
+  Timestamp created_at{};
+  std::optional<Timestamp> last_used_at;
+  std::optional<Timestamp> revoked_at;
+};
+
+// Reads inside one transaction (a consistent snapshot on both backends). Errors throw
+// StoreError like WriteTx.
+class ReadTx {
  public:
-  virtual ~WriteTx() = default;
+  virtual ~ReadTx() = default;
 
   virtual std::optional<AlertRow> find_alert(std::string_view source,
                                              std::string_view external_id) = 0;
+  virtual std::optional<AlertRow> find_alert_by_id(int64_t id) = 0;
+  virtual Page<AlertRow> list_alerts(const AlertFilter& filter, const PageRequest& page) = 0;
+
+  virtual std::optional<IncidentRow> find_incident(int64_t id) = 0;
+  virtual std::optional<IncidentRow> find_incident_by_number(int64_t incident_number) = 0;
+  virtual Page<IncidentRow> list_incidents(const IncidentFilter& filter,
+                                           const PageRequest& page) = 0;
+  // The distinct alerts ever linked to the incident, most recently linked first, at most
+  // `limit`; total counts them all.
+  virtual Page<AlertRow> list_incident_alerts(int64_t incident_id, int64_t limit) = 0;
+
+  // The incident's timeline, oldest first.
+  virtual std::vector<TimelineEntry> list_timeline(int64_t incident_id) = 0;
+  // One page of it, oldest first by (created_at, id); page.after is not used.
+  virtual Page<TimelineEntry> list_timeline_page(int64_t incident_id, const PageRequest& page) = 0;
+  // Outbox events not yet delivered.
+  virtual int64_t count_outbox() = 0;
+
+  // The rules version counter, bumped by every rule change (cache invalidation), and the rules.
+  virtual int64_t rules_version() = 0;
+  virtual domain::RuleSet load_rules() = 0;
+  // Every rule row, enabled or not, by (priority, id).
+  virtual std::vector<StoredRoutingRule> list_routing_rules() = 0;
+  virtual std::optional<StoredRoutingRule> find_routing_rule(int64_t id) = 0;
+  virtual std::vector<StoredGroupingRule> list_grouping_rules() = 0;
+  virtual std::optional<StoredGroupingRule> find_grouping_rule(int64_t id) = 0;
+
+  // Tokens by their public key id (revoked ones included: the caller decides).
+  virtual std::optional<TokenRow> find_token(std::string_view key_id) = 0;
+  // By creation, oldest first.
+  virtual std::vector<TokenRow> list_tokens(bool include_revoked) = 0;
+};
+
+// Primitive operations inside one transaction. Errors (constraint, connection lost) throw
+// StoreError; write() catches it, rolls back and returns it as a Status.
+class WriteTx : public ReadTx {
+ public:
   // Inserts and returns the new id. REQUIRES: no row with the same (source, external_id).
   virtual int64_t insert_alert(const AlertRow& row) = 0;
   // Overwrites the row's columns from `row` (acknowledged_at, owned by the API, is kept).
   virtual void update_alert(const AlertRow& row) = 0;
+  // Sets acknowledged_at when it is not set yet; false when it already was (or no such alert).
+  virtual bool acknowledge_alert(int64_t id, Timestamp at) = 0;
 
   // The newest incident with this group key that is still open (triggered or acknowledged)
   // and was created at or after `not_before`. Backends shared by several instances lock the
   // group key for the rest of the transaction, so two writers cannot both open an incident.
   virtual std::optional<IncidentRow> find_open_incident(std::string_view group_key,
                                                         Timestamp not_before) = 0;
-  virtual std::optional<IncidentRow> find_incident(int64_t id) = 0;
   // Inserts with the next incident_number (monotonic, never reused); returns the stored row.
   virtual IncidentRow insert_incident(const IncidentRow& row) = 0;
   virtual void update_incident(const IncidentRow& row) = 0;
@@ -109,26 +214,32 @@ class WriteTx {
   // Links of the incident not yet resolved.
   virtual int64_t count_unresolved_links(int64_t incident_id) = 0;
 
-  virtual void append_timeline(const TimelineEntry& entry) = 0;
+  // Returns the new entry's id.
+  virtual int64_t append_timeline(const TimelineEntry& entry) = 0;
   virtual void enqueue_outbox(const OutboxEvent& event) = 0;
 
   // Records a delivery id; false when it was recorded before (the delivery is a replay).
   virtual bool record_delivery(std::string_view source, std::string_view delivery_id,
                                Timestamp at) = 0;
 
-  // The incident's timeline, oldest first.
-  virtual std::vector<TimelineEntry> list_timeline(int64_t incident_id) = 0;
-  // Outbox events not yet delivered.
-  virtual int64_t count_outbox() = 0;
-
-  // Rule rows as stored (JSON columns validated by the caller with domain::parse_*). Each
-  // insert bumps the rules version so every instance reloads its cache. Returns the new id.
+  // Rule rows as stored (JSON columns validated by the caller with domain::parse_*). Every
+  // change bumps the rules version so every instance reloads its cache. Insert returns the
+  // new id; update and delete return false when no rule has that id.
   virtual int64_t insert_routing_rule(const domain::RoutingRuleRecord& rule, Timestamp at) = 0;
   virtual int64_t insert_grouping_rule(const domain::GroupingRuleRecord& rule, Timestamp at) = 0;
+  virtual bool update_routing_rule(int64_t id, const domain::RoutingRuleRecord& rule,
+                                   Timestamp at) = 0;
+  virtual bool update_grouping_rule(int64_t id, const domain::GroupingRuleRecord& rule,
+                                    Timestamp at) = 0;
+  virtual bool delete_routing_rule(int64_t id, Timestamp at) = 0;
+  virtual bool delete_grouping_rule(int64_t id, Timestamp at) = 0;
 
-  // The rules version counter, bumped by every rule change (cache invalidation), and the rules.
-  virtual int64_t rules_version() = 0;
-  virtual domain::RuleSet load_rules() = 0;
+  // Inserts and returns the new id. Throws StoreError(kConflict) when a token that is not
+  // revoked already has this name.
+  virtual int64_t insert_token(const TokenRow& token) = 0;
+  // Revokes the token with this name that is not revoked yet; false when there is none.
+  virtual bool revoke_token(std::string_view name, Timestamp at) = 0;
+  virtual void touch_token(int64_t id, Timestamp at) = 0;
 };
 
 class Store {
@@ -146,6 +257,10 @@ class Store {
   // error or throws. A failed commit, a lost connection or a lost race between instances is
   // kUnavailable: retrying the whole body is expected and safe.
   virtual Status write(const std::function<Status(WriteTx&)>& body) = 0;
+
+  // Runs `body` in one read-only transaction (a consistent snapshot). Reads may run on several
+  // threads at once, concurrently with write(). Errors as for write().
+  virtual Status read(const std::function<Status(ReadTx&)>& body) = 0;
 
   // A cheap round trip proving the database answers (for /ready and status).
   virtual Status ping() = 0;

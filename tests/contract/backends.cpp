@@ -23,6 +23,9 @@ class OwningStore final : public storage::Store {
   Status write(const std::function<Status(storage::WriteTx&)>& body) override {
     return store_->write(body);
   }
+  Status read(const std::function<Status(storage::ReadTx&)>& body) override {
+    return store_->read(body);
+  }
   Status ping() override { return store_->ping(); }
 
  private:

@@ -127,5 +127,5 @@ TEST_CASE("http: every request is written to the access log with its request id"
   CHECK(line.find("access: method=GET route=/health path=/health status=200") != std::string::npos);
   CHECK(line.find("duration_ms=") != std::string::npos);
   CHECK(line.find("bytes_out=") != std::string::npos);
-  CHECK(line.find("client=127.0.0.1:") != std::string::npos);
+  CHECK(line.find("client=127.0.0.1 peer=127.0.0.1:") != std::string::npos);
 }

@@ -59,7 +59,7 @@ TEST_CASE("startup: an invalid configuration never starts a half-working daemon"
   CHECK_FALSE(std::filesystem::exists(dir.file("var/regend.sock")));
 }
 
-TEST_CASE("startup: a bad flag is a usage error (64); --version and --help exit 0") {
+TEST_CASE("startup: a bad flag is a usage error (64), --version and --help exit 0") {
   CHECK(run_command({REGEND_BINARY, "--no-such-flag"}).exit_code == 64);
   auto version = run_command({REGEND_BINARY, "--version"});
   CHECK(version.exit_code == 0);

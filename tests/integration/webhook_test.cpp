@@ -123,7 +123,7 @@ TEST_CASE("webhooks: a body over the limit is 413 and stores nothing") {
   CHECK(count_rows(regend, "alerts") == 0);
 }
 
-TEST_CASE("webhooks: an unknown source is 404; the generic schema is published") {
+TEST_CASE("webhooks: an unknown source is 404, the generic schema is published") {
   RegendProcess regend;
   post(regend, "nagios", "{}", 404);
   auto schema = regen::test::http_request(regend.port(), "GET", "/api/v1/webhooks/generic/schema");

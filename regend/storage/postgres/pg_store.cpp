@@ -2,6 +2,7 @@
 
 #include "regend/storage/postgres/pg_migrations.h"
 #include "regend/storage/postgres/pg_pool.h"
+#include "regend/storage/postgres/pg_reads.h"
 #include "regend/storage/postgres/pg_url.h"
 #include "regend/storage/postgres/pg_write_tx.h"
 
@@ -22,16 +23,17 @@ PgPool::Lease acquire_and_run(PgPool& pool, const char* sql) {
   }
 }
 
-Status run_body(PgConnection& db, const std::function<Status(WriteTx&)>& body) {
-  PgWriteTx tx(db);
+template <typename Tx, typename Interface>
+Status run_body(PgConnection& db, const std::function<Status(Interface&)>& body) {
+  Tx tx(db);
   try {
     return body(tx);
   } catch (const StoreError& e) {
     return Error{e.code(), e.what()};
   } catch (const std::exception& e) {
-    return Error{ErrorCode::kInternal, std::string("write transaction threw: ") + e.what()};
+    return Error{ErrorCode::kInternal, std::string("transaction threw: ") + e.what()};
   } catch (...) {
-    return Error{ErrorCode::kInternal, "write transaction threw a non-standard exception"};
+    return Error{ErrorCode::kInternal, "transaction threw a non-standard exception"};
   }
 }
 
@@ -43,9 +45,10 @@ void rollback(PgConnection& db) {
   }
 }
 
-// REQUIRES: BEGIN ran on `db`.
-Status run_transaction(PgConnection& db, const std::function<Status(WriteTx&)>& body) {
-  Status status = run_body(db, body);
+// Runs `body` on a Tx over `db`, then commits or rolls back. REQUIRES: BEGIN ran on `db`.
+template <typename Tx, typename Interface>
+Status run_transaction(PgConnection& db, const std::function<Status(Interface&)>& body) {
+  Status status = run_body<Tx>(db, body);
   if (!status) {
     rollback(db);
     return status;
@@ -61,8 +64,8 @@ Status run_transaction(PgConnection& db, const std::function<Status(WriteTx&)>& 
   // the body caught a StoreError and still returned ok.
   if (result.command() != "COMMIT") {
     return Error{ErrorCode::kInternal,
-                 "transaction was rolled back at COMMIT: a statement failed inside write() and "
-                 "its error was not returned"};
+                 "transaction was rolled back at COMMIT: a statement failed inside the "
+                 "transaction and its error was not returned"};
   }
   return {};
 }
@@ -99,7 +102,17 @@ Status PgStore::migrate() {
 Status PgStore::write(const std::function<Status(WriteTx&)>& body) {
   try {
     PgPool::Lease lease = acquire_and_run(*pool_, "BEGIN");
-    return run_transaction(lease.connection(), body);
+    return run_transaction<PgWriteTx>(lease.connection(), body);
+  } catch (const StoreError& e) {
+    return Error{e.code(), e.what()};
+  }
+}
+
+Status PgStore::read(const std::function<Status(ReadTx&)>& body) {
+  try {
+    PgPool::Lease lease =
+        acquire_and_run(*pool_, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    return run_transaction<PgReadTx>(lease.connection(), body);
   } catch (const StoreError& e) {
     return Error{e.code(), e.what()};
   }

@@ -1,6 +1,6 @@
 #pragma once
 // The production backend: PostgreSQL through libpq, shared by several regend instances.
-// Writes run on pooled connections (one per concurrent caller); dedup and grouping stay
+// Reads and writes run on pooled connections (one per concurrent caller); dedup and grouping stay
 // atomic across instances (see pg_write_tx.h). A lost server is noticed per connection and
 // reconnected with backoff; meanwhile every method answers kUnavailable, never blocks long.
 //
@@ -32,6 +32,9 @@ class PgStore final : public Store {
   // another instance may hold the migration lock for as long as its own run.
   Status migrate() override;
   Status write(const std::function<Status(WriteTx&)>& body) override;
+  // A READ ONLY, REPEATABLE READ transaction on a pooled connection: one snapshot for the
+  // whole body.
+  Status read(const std::function<Status(ReadTx&)>& body) override;
   Status ping() override;
 
  private:

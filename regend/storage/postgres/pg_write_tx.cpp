@@ -1,27 +1,22 @@
 #include "regend/storage/postgres/pg_write_tx.h"
 
-#include "regend/storage/rule_loader.h"
-
-#include <spdlog/spdlog.h>
-
 #include <vector>
 
+#include "regend/storage/list_queries.h"
+#include "regend/storage/postgres/pg_rows.h"
 #include "regend/storage/row_codec.h"
-#include "regend/storage/rule_loader.h"
 
 namespace regen::storage {
 namespace {
 
-#define REGEN_ALERT_COLUMNS                                                              \
-  "id, source, external_id, title, description, severity, status, labels, annotations, " \
-  "started_at, ended_at, received_at, updated_at, occurrence, suppressed, incident_id, raw"
-#define REGEN_INCIDENT_COLUMNS                                                                \
-  "id, incident_number, title, severity, status, summary, commander, group_key, created_at, " \
-  "updated_at, acknowledged_at, resolved_at"
-
-constexpr const char kFindAlert[] = "SELECT " REGEN_ALERT_COLUMNS
-                                    " FROM alerts WHERE source = $1 AND external_id = $2"
-                                    " FOR UPDATE";
+const std::string kFindAlertForUpdate = std::string("SELECT ") + kAlertColumns +
+                                        " FROM alerts WHERE source = $1 AND external_id = $2"
+                                        " FOR UPDATE";
+const std::string kIncidentForUpdate =
+    std::string("SELECT ") + kIncidentColumns + " FROM incidents WHERE ";
+const std::string kFindIncidentForUpdate = kIncidentForUpdate + "id = $1 FOR UPDATE";
+const std::string kFindIncidentByNumberForUpdate =
+    kIncidentForUpdate + "incident_number = $1 FOR UPDATE";
 constexpr const char kInsertAlert[] =
     "INSERT INTO alerts (source, external_id, title, description, severity, status, labels, "
     "annotations, started_at, ended_at, received_at, updated_at, occurrence, suppressed, "
@@ -34,24 +29,27 @@ constexpr const char kUpdateAlert[] =
     "raw = $16 WHERE id = $17";
 
 // The partial index incidents_open_by_group serves this query: its WHERE repeats the index's.
-constexpr const char kFindOpenIncident[] =
-    "SELECT " REGEN_INCIDENT_COLUMNS
+const std::string kFindOpenIncident =
+    std::string("SELECT ") + kIncidentColumns +
     " FROM incidents WHERE group_key = $1 AND status IN ('triggered', 'acknowledged')"
     " AND created_at >= $2 ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE";
-constexpr const char kFindIncident[] =
-    "SELECT " REGEN_INCIDENT_COLUMNS " FROM incidents WHERE id = $1";
-constexpr const char kInsertIncident[] =
-    "INSERT INTO incidents (incident_number, title, severity, status, summary, commander, "
-    "group_key, created_at, updated_at, acknowledged_at, resolved_at) VALUES "
-    "(nextval('incident_number_seq'), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-    "RETURNING " REGEN_INCIDENT_COLUMNS;
+const std::string kInsertIncident =
+    std::string(
+        "INSERT INTO incidents (incident_number, title, severity, status, summary, commander, "
+        "group_key, created_at, updated_at, acknowledged_at, resolved_at) VALUES "
+        "(nextval('incident_number_seq'), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ") +
+    kIncidentColumns;
 constexpr const char kUpdateIncident[] =
     "UPDATE incidents SET title = $1, severity = $2, status = $3, summary = $4, commander = $5, "
     "group_key = $6, created_at = $7, updated_at = $8, acknowledged_at = $9, resolved_at = $10 "
     "WHERE id = $11";
 
-#undef REGEN_ALERT_COLUMNS
-#undef REGEN_INCIDENT_COLUMNS
+// The partial unique index api_tokens_active_name is the conflict target: a name held by a
+// token not revoked inserts nothing and returns no id, without aborting the transaction.
+constexpr const char kInsertToken[] =
+    "INSERT INTO api_tokens (key_id, name, role, secret_hash, created_at, last_used_at, "
+    "revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+    "ON CONFLICT (name) WHERE revoked_at IS NULL DO NOTHING RETURNING id";
 
 // First key of the two-key advisory locks taken on group keys (the second is the key's hash);
 // the migration lock uses the one-key space, which never collides with this one.
@@ -90,54 +88,42 @@ std::vector<PgParam> incident_params(const IncidentRow& row) {
           row.resolved_at};
 }
 
-AlertRow read_alert(const PgResult& r, int i) {
-  AlertRow row;
-  row.id = r.int64(i, 0);
-  row.alert.source = r.text(i, 1);
-  row.alert.external_id = r.text(i, 2);
-  row.alert.title = r.text(i, 3);
-  row.alert.description = r.text(i, 4);
-  row.alert.severity = domain::parse_severity(r.view(i, 5)).value_or(domain::Severity::kWarning);
-  row.alert.status =
-      domain::parse_alert_status(r.view(i, 6)).value_or(domain::AlertStatus::kFiring);
-  row.alert.labels = decode_map(r.view(i, 7));
-  row.alert.annotations = decode_map(r.view(i, 8));
-  row.alert.started_at = r.optional_time(i, 9);
-  row.alert.ended_at = r.optional_time(i, 10);
-  row.received_at = r.time(i, 11);
-  row.updated_at = r.time(i, 12);
-  row.occurrence = r.int64(i, 13);
-  row.suppressed = r.boolean(i, 14);
-  row.incident_id = r.optional_int64(i, 15);
-  row.alert.raw = r.text(i, 16);
-  return row;
+// $1..$5 in the order the rule statements list the record's columns, then `extra`.
+std::vector<PgParam> rule_params(const domain::RoutingRuleRecord& rule,
+                                 std::initializer_list<PgParam> extra) {
+  std::vector<PgParam> params = {rule.name, rule.priority, rule.enabled, rule.match_json,
+                                 rule.actions_json};
+  params.insert(params.end(), extra);
+  return params;
 }
-
-IncidentRow read_incident(const PgResult& r, int i) {
-  IncidentRow row;
-  row.id = r.int64(i, 0);
-  row.incident_number = r.int64(i, 1);
-  row.title = r.text(i, 2);
-  row.severity = domain::parse_severity(r.view(i, 3)).value_or(domain::Severity::kWarning);
-  row.status =
-      domain::parse_incident_status(r.view(i, 4)).value_or(domain::IncidentStatus::kTriggered);
-  row.summary = r.text(i, 5);
-  row.commander = r.optional_text(i, 6);
-  row.group_key = r.optional_text(i, 7);
-  row.created_at = r.time(i, 8);
-  row.updated_at = r.time(i, 9);
-  row.acknowledged_at = r.optional_time(i, 10);
-  row.resolved_at = r.optional_time(i, 11);
-  return row;
+// $1..$6, then `extra`.
+std::vector<PgParam> rule_params(const domain::GroupingRuleRecord& rule,
+                                 std::initializer_list<PgParam> extra) {
+  std::vector<PgParam> params = {rule.name,       rule.priority,      rule.enabled,
+                                 rule.match_json, rule.group_by_json, rule.window_s};
+  params.insert(params.end(), extra);
+  return params;
 }
 
 }  // namespace
 
 std::optional<AlertRow> PgWriteTx::find_alert(std::string_view source,
                                               std::string_view external_id) {
-  PgResult result = db_.exec(kFindAlert, {source, external_id});
+  PgResult result = db_.exec(kFindAlertForUpdate.c_str(), {source, external_id});
   if (result.rows() == 0) return std::nullopt;
   return read_alert(result, 0);
+}
+
+std::optional<IncidentRow> PgWriteTx::find_incident(int64_t id) {
+  PgResult result = db_.exec(kFindIncidentForUpdate.c_str(), {id});
+  if (result.rows() == 0) return std::nullopt;
+  return read_incident(result, 0);
+}
+
+std::optional<IncidentRow> PgWriteTx::find_incident_by_number(int64_t incident_number) {
+  PgResult result = db_.exec(kFindIncidentByNumberForUpdate.c_str(), {incident_number});
+  if (result.rows() == 0) return std::nullopt;
+  return read_incident(result, 0);
 }
 
 int64_t PgWriteTx::insert_alert(const AlertRow& row) {
@@ -156,24 +142,25 @@ void PgWriteTx::update_alert(const AlertRow& row) {
   db_.exec(kUpdateAlert, params);
 }
 
+bool PgWriteTx::acknowledge_alert(int64_t id, Timestamp at) {
+  return db_.exec(
+                "UPDATE alerts SET acknowledged_at = $2 WHERE id = $1 AND acknowledged_at IS NULL",
+                {id, at})
+             .affected() == 1;
+}
+
 std::optional<IncidentRow> PgWriteTx::find_open_incident(std::string_view group_key,
                                                          Timestamp not_before) {
   // FOR UPDATE alone cannot stop two writers that both find no open incident from both
   // creating one; this lock, held until commit, makes the look-and-create of a group atomic.
   db_.exec("SELECT pg_advisory_xact_lock($1, hashtext($2))", {kGroupLockClass, group_key});
-  PgResult result = db_.exec(kFindOpenIncident, {group_key, not_before});
-  if (result.rows() == 0) return std::nullopt;
-  return read_incident(result, 0);
-}
-
-std::optional<IncidentRow> PgWriteTx::find_incident(int64_t id) {
-  PgResult result = db_.exec(kFindIncident, {id});
+  PgResult result = db_.exec(kFindOpenIncident.c_str(), {group_key, not_before});
   if (result.rows() == 0) return std::nullopt;
   return read_incident(result, 0);
 }
 
 IncidentRow PgWriteTx::insert_incident(const IncidentRow& row) {
-  return read_incident(db_.exec(kInsertIncident, incident_params(row)), 0);
+  return read_incident(db_.exec(kInsertIncident.c_str(), incident_params(row)), 0);
 }
 
 void PgWriteTx::update_incident(const IncidentRow& row) {
@@ -206,11 +193,13 @@ int64_t PgWriteTx::count_unresolved_links(int64_t incident_id) {
       .int64(0, 0);
 }
 
-void PgWriteTx::append_timeline(const TimelineEntry& entry) {
-  db_.exec(
-      "INSERT INTO timeline (incident_id, kind, actor, payload, created_at) "
-      "VALUES ($1, $2, $3, $4, $5)",
-      {entry.incident_id, entry.kind, entry.actor, entry.payload_json, entry.at});
+int64_t PgWriteTx::append_timeline(const TimelineEntry& entry) {
+  return db_
+      .exec(
+          "INSERT INTO timeline (incident_id, kind, actor, payload, created_at) "
+          "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+          {entry.incident_id, entry.kind, entry.actor, entry.payload_json, entry.at})
+      .int64(0, 0);
 }
 
 void PgWriteTx::enqueue_outbox(const OutboxEvent& event) {
@@ -228,26 +217,16 @@ bool PgWriteTx::record_delivery(std::string_view source, std::string_view delive
              .affected() == 1;
 }
 
-std::vector<TimelineEntry> PgWriteTx::list_timeline(int64_t incident_id) {
-  PgResult result = db_.exec(
-      "SELECT incident_id, kind, actor, payload, created_at FROM timeline WHERE incident_id = $1 "
-      "ORDER BY created_at, id",
-      {incident_id});
-  std::vector<TimelineEntry> entries;
-  entries.reserve(result.rows());
-  for (int i = 0; i < result.rows(); ++i) {
-    entries.push_back({result.int64(i, 0), result.text(i, 1), result.text(i, 2), result.text(i, 3),
-                       result.time(i, 4)});
-  }
-  return entries;
-}
-
-int64_t PgWriteTx::count_outbox() { return db_.exec("SELECT count(*) FROM outbox").int64(0, 0); }
-
 // Every instance sharing the database sees the new version and reloads its rule cache. The row
 // lock it takes also serializes concurrent rule changes.
 void PgWriteTx::bump_rules_version() {
   db_.exec("UPDATE rules_version SET version = version + 1 WHERE id = 1");
+}
+
+bool PgWriteTx::rule_changed(int64_t changed) {
+  if (changed == 0) return false;
+  bump_rules_version();
+  return true;
 }
 
 int64_t PgWriteTx::insert_routing_rule(const domain::RoutingRuleRecord& rule, Timestamp at) {
@@ -255,7 +234,7 @@ int64_t PgWriteTx::insert_routing_rule(const domain::RoutingRuleRecord& rule, Ti
       db_.exec(
              "INSERT INTO routing_rules (name, priority, enabled, match, actions, created_at, "
              "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-             {rule.name, rule.priority, rule.enabled, rule.match_json, rule.actions_json, at})
+             rule_params(rule, {at}))
           .int64(0, 0);
   bump_rules_version();
   return id;
@@ -266,37 +245,55 @@ int64_t PgWriteTx::insert_grouping_rule(const domain::GroupingRuleRecord& rule, 
                             "INSERT INTO grouping_rules (name, priority, enabled, match, group_by, "
                             "window_s, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, "
                             "$7, $7) RETURNING id",
-                            {rule.name, rule.priority, rule.enabled, rule.match_json,
-                             rule.group_by_json, rule.window_s, at})
+                            rule_params(rule, {at}))
                          .int64(0, 0);
   bump_rules_version();
   return id;
 }
 
-int64_t PgWriteTx::rules_version() {
-  PgResult result = db_.exec("SELECT version FROM rules_version WHERE id = 1");
-  return result.rows() > 0 ? result.int64(0, 0) : 0;
+bool PgWriteTx::update_routing_rule(int64_t id, const domain::RoutingRuleRecord& rule,
+                                    Timestamp at) {
+  return rule_changed(db_.exec("UPDATE routing_rules SET name = $1, priority = $2, enabled = $3, "
+                               "match = $4, actions = $5, updated_at = $6 WHERE id = $7",
+                               rule_params(rule, {at, id}))
+                          .affected());
 }
 
-domain::RuleSet PgWriteTx::load_rules() {
-  RuleSetBuilder builder(rules_version());
-  PgResult routing =
-      db_.exec("SELECT id, name, priority, enabled, match, actions FROM routing_rules");
-  for (int i = 0; i < routing.rows(); ++i) {
-    builder.add(
-        routing.int64(i, 0),
-        domain::RoutingRuleRecord{routing.text(i, 1), routing.int64(i, 2), routing.boolean(i, 3),
-                                  routing.text(i, 4), routing.text(i, 5)});
+bool PgWriteTx::update_grouping_rule(int64_t id, const domain::GroupingRuleRecord& rule,
+                                     Timestamp at) {
+  return rule_changed(
+      db_.exec("UPDATE grouping_rules SET name = $1, priority = $2, enabled = $3, match = $4, "
+               "group_by = $5, window_s = $6, updated_at = $7 WHERE id = $8",
+               rule_params(rule, {at, id}))
+          .affected());
+}
+
+bool PgWriteTx::delete_routing_rule(int64_t id, Timestamp /*at*/) {
+  return rule_changed(db_.exec("DELETE FROM routing_rules WHERE id = $1", {id}).affected());
+}
+
+bool PgWriteTx::delete_grouping_rule(int64_t id, Timestamp /*at*/) {
+  return rule_changed(db_.exec("DELETE FROM grouping_rules WHERE id = $1", {id}).affected());
+}
+
+int64_t PgWriteTx::insert_token(const TokenRow& token) {
+  PgResult result = db_.exec(
+      kInsertToken, {token.key_id, token.name, domain::to_string(token.role), token.secret_hash,
+                     token.created_at, token.last_used_at, token.revoked_at});
+  if (result.rows() == 0) {
+    throw StoreError(ErrorCode::kConflict, "a token named '" + token.name + "' already exists");
   }
-  PgResult grouping =
-      db_.exec("SELECT id, name, priority, enabled, match, group_by, window_s FROM grouping_rules");
-  for (int i = 0; i < grouping.rows(); ++i) {
-    builder.add(grouping.int64(i, 0),
-                domain::GroupingRuleRecord{grouping.text(i, 1), grouping.int64(i, 2),
-                                           grouping.boolean(i, 3), grouping.text(i, 4),
-                                           grouping.text(i, 5), grouping.int64(i, 6)});
-  }
-  return std::move(builder).finish();
+  return result.int64(0, 0);
+}
+
+bool PgWriteTx::revoke_token(std::string_view name, Timestamp at) {
+  return db_.exec("UPDATE api_tokens SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL",
+                  {name, at})
+             .affected() > 0;
+}
+
+void PgWriteTx::touch_token(int64_t id, Timestamp at) {
+  db_.exec("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", {id, at});
 }
 
 }  // namespace regen::storage

@@ -9,10 +9,13 @@
 #include <thread>
 
 #include "regend/storage/migrations.h"
+#include "regend/storage/sqlite/sqlite_reads.h"
 #include "regend/storage/sqlite/sqlite_tx.h"
 
 namespace regen::storage {
 namespace {
+
+constexpr std::chrono::milliseconds kBusyTimeout{5000};
 
 // Disk full, I/O errors and a database locked for too long are conditions to retry, not bugs.
 ErrorCode classify(const SQLite::Exception& e) {
@@ -55,7 +58,6 @@ void configure(SQLite::Database& db, std::chrono::milliseconds budget) {
 }
 
 std::unique_ptr<SQLite::Database> open(const std::string& path) {
-  constexpr std::chrono::milliseconds kBusyTimeout{5000};
   auto db = std::make_unique<SQLite::Database>(
       path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
   db->setBusyTimeout(static_cast<int>(kBusyTimeout.count()));
@@ -69,12 +71,99 @@ int64_t now_ms() {
       .count();
 }
 
+// Resets a transaction's statements when it leaves scope, whichever way: declared after the
+// SQLite::Transaction, it runs before that one's ROLLBACK.
+template <typename Tx>
+class ResetStatements {
+ public:
+  explicit ResetStatements(Tx& tx) : tx_(tx) {}
+  ~ResetStatements() { tx_.reset_statements(); }
+  ResetStatements(const ResetStatements&) = delete;
+  ResetStatements& operator=(const ResetStatements&) = delete;
+
+ private:
+  Tx& tx_;
+};
+
+// Runs `body` in a transaction on `db`, whose statements `tx` holds: commits when it returns
+// ok, rolls back otherwise; every failure becomes a Status.
+template <typename Tx, typename Interface>
+Status run_transaction(SQLite::Database& db, SQLite::TransactionBehavior behavior, Tx& tx,
+                       const std::function<Status(Interface&)>& body) {
+  try {
+    SQLite::Transaction transaction(db, behavior);
+    ResetStatements reset(tx);
+    Status status = body(tx);
+    if (!status) return status;
+    // A SELECT still stepping would keep the connection's read transaction open past COMMIT.
+    tx.reset_statements();
+    transaction.commit();
+    return {};
+  } catch (const SQLite::Exception& e) {
+    return Error{classify(e), std::string("sqlite: ") + e.what()};
+  } catch (const StoreError& e) {
+    return Error{e.code(), e.what()};
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::kInternal, std::string("sqlite transaction threw: ") + e.what()};
+  } catch (...) {
+    return Error{ErrorCode::kInternal, "sqlite transaction threw a non-standard exception"};
+  }
+}
+
 }  // namespace
+
+// A read-only connection and its cached read statements.
+class SqliteStore::Reader {
+ public:
+  explicit Reader(const std::string& path) : db_(open(path)), tx_(*db_) {
+    // A read transaction must never write, whatever a statement asks.
+    db_->exec("PRAGMA query_only = ON");
+  }
+  SQLite::Database& db() { return *db_; }
+  SqliteReads<ReadTx>& tx() { return tx_; }
+
+ private:
+  std::unique_ptr<SQLite::Database> db_;
+  SqliteReads<ReadTx> tx_;
+};
+
+// Exclusive use of one free reader for as long as it lives.
+class SqliteStore::ReaderLease {
+ public:
+  // Throws StoreError(kUnavailable) when no reader frees up within the busy timeout.
+  explicit ReaderLease(SqliteStore& store) : store_(store) {
+    std::unique_lock lock(store_.readers_mutex_);
+    if (!store_.reader_freed_.wait_for(lock, kBusyTimeout,
+                                       [&] { return !store_.free_readers_.empty(); })) {
+      throw StoreError(ErrorCode::kUnavailable, "sqlite: every reader stayed busy");
+    }
+    reader_ = store_.free_readers_.back();
+    store_.free_readers_.pop_back();
+  }
+  ~ReaderLease() {
+    {
+      std::lock_guard lock(store_.readers_mutex_);
+      store_.free_readers_.push_back(reader_);
+    }
+    store_.reader_freed_.notify_one();
+  }
+  ReaderLease(const ReaderLease&) = delete;
+  ReaderLease& operator=(const ReaderLease&) = delete;
+
+  Reader& reader() { return *reader_; }
+
+ private:
+  SqliteStore& store_;
+  Reader* reader_ = nullptr;
+};
 
 SqliteStore::SqliteStore(std::string path) : path_(std::move(path)) {
   try {
     writer_ = open(path_);
-    reader_ = open(path_);
+    for (std::size_t i = 0; i < kReaders; ++i) {
+      readers_.push_back(std::make_unique<Reader>(path_));
+      free_readers_.push_back(readers_.back().get());
+    }
   } catch (const SQLite::Exception& e) {
     throw StoreError(ErrorCode::kUnavailable,
                      "cannot open SQLite database " + path_ + ": " + e.what());
@@ -122,30 +211,30 @@ Status SqliteStore::migrate() {
 
 Status SqliteStore::write(const std::function<Status(WriteTx&)>& body) {
   std::lock_guard lock(write_mutex_);
+  // IMMEDIATE takes the write lock up front: no deadlock-prone upgrade from a read lock.
+  return run_transaction(*writer_, SQLite::TransactionBehavior::IMMEDIATE, *tx_, body);
+}
+
+Status SqliteStore::read(const std::function<Status(ReadTx&)>& body) {
   try {
-    // IMMEDIATE takes the write lock up front: no deadlock-prone upgrade from a read lock.
-    SQLite::Transaction transaction(*writer_, SQLite::TransactionBehavior::IMMEDIATE);
-    Status status = body(*tx_);
-    tx_->reset_statements();
-    if (!status) return status;  // the Transaction's destructor rolls back
-    transaction.commit();
-    return {};
-  } catch (const SQLite::Exception& e) {
-    tx_->reset_statements();
-    return Error{classify(e), std::string("sqlite: ") + e.what()};
+    ReaderLease lease(*this);
+    // DEFERRED takes no lock until the first read, which fixes the snapshot in the WAL.
+    return run_transaction(lease.reader().db(), SQLite::TransactionBehavior::DEFERRED,
+                           lease.reader().tx(), body);
   } catch (const StoreError& e) {
-    tx_->reset_statements();
     return Error{e.code(), e.what()};
   }
 }
 
 Status SqliteStore::ping() {
-  std::lock_guard lock(read_mutex_);
   try {
-    reader_->execAndGet("SELECT 1");
+    ReaderLease lease(*this);
+    lease.reader().db().execAndGet("SELECT 1");
     return {};
   } catch (const SQLite::Exception& e) {
     return Error{ErrorCode::kUnavailable, std::string("sqlite: ") + e.what()};
+  } catch (const StoreError& e) {
+    return Error{e.code(), e.what()};
   }
 }
 

@@ -1,121 +1,40 @@
 #include "regend/storage/sqlite/sqlite_tx.h"
 
-#include <spdlog/spdlog.h>
-
-#include "regend/storage/row_codec.h"
-#include "regend/storage/rule_loader.h"
+#include "regend/storage/list_queries.h"
+#include "regend/storage/sqlite/sqlite_rows.h"
 
 namespace regen::storage {
 namespace {
 
-constexpr const char kAlertColumns[] =
-    "id, source, external_id, title, description, severity, status, labels, annotations, "
-    "started_at, ended_at, received_at, updated_at, occurrence, suppressed, incident_id, raw";
-constexpr const char kIncidentColumns[] =
-    "id, incident_number, title, severity, status, summary, commander, group_key, created_at, "
-    "updated_at, acknowledged_at, resolved_at";
-
-const std::string kFindAlert =
-    std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE source = ?1 AND external_id = ?2";
-const std::string kIncidentSelect = std::string("SELECT ") + kIncidentColumns + " FROM incidents";
 const std::string kFindOpenIncident =
-    kIncidentSelect +
-    " WHERE group_key = ?1 AND status IN ('triggered', 'acknowledged') AND created_at >= ?2"
-    " ORDER BY created_at DESC, id DESC LIMIT 1";
-const std::string kFindIncident = kIncidentSelect + " WHERE id = ?1";
+    std::string("SELECT ") + kIncidentColumns +
+    " FROM incidents WHERE group_key = ?1 AND status IN ('triggered', 'acknowledged')"
+    " AND created_at >= ?2 ORDER BY created_at DESC, id DESC LIMIT 1";
+// The partial unique index api_tokens_active_name is the conflict target: a name held by a
+// token not revoked inserts nothing, and returns no id.
+const std::string kInsertToken =
+    "INSERT INTO api_tokens (key_id, name, role, secret_hash, created_at, last_used_at, "
+    "revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+    "ON CONFLICT (name) WHERE revoked_at IS NULL DO NOTHING RETURNING id";
 
-std::optional<int64_t> optional_int(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return column.getInt64();
+// Binds the record's columns to ?1.. in the order the rule statements list them.
+void bind_rule(SQLite::Statement& st, const domain::RoutingRuleRecord& rule) {
+  st.bind(1, rule.name);
+  st.bind(2, rule.priority);
+  st.bind(3, rule.enabled ? 1 : 0);
+  st.bind(4, rule.match_json);
+  st.bind(5, rule.actions_json);
 }
-std::optional<Timestamp> optional_time(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return from_millis(column.getInt64());
-}
-std::optional<std::string> optional_text(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return column.getString();
-}
-
-template <typename T>
-void bind_optional(SQLite::Statement& st, int index, const std::optional<T>& value) {
-  if (!value) {
-    st.bind(index);
-  } else if constexpr (std::is_same_v<T, Timestamp>) {
-    st.bind(index, static_cast<int64_t>(to_millis(*value)));
-  } else {
-    st.bind(index, *value);
-  }
-}
-
-AlertRow read_alert(SQLite::Statement& st) {
-  AlertRow row;
-  row.id = st.getColumn(0).getInt64();
-  row.alert.source = st.getColumn(1).getString();
-  row.alert.external_id = st.getColumn(2).getString();
-  row.alert.title = st.getColumn(3).getString();
-  row.alert.description = st.getColumn(4).getString();
-  row.alert.severity =
-      domain::parse_severity(st.getColumn(5).getString()).value_or(domain::Severity::kWarning);
-  row.alert.status = domain::parse_alert_status(st.getColumn(6).getString())
-                         .value_or(domain::AlertStatus::kFiring);
-  row.alert.labels = decode_map(st.getColumn(7).getString());
-  row.alert.annotations = decode_map(st.getColumn(8).getString());
-  row.alert.started_at = optional_time(st.getColumn(9));
-  row.alert.ended_at = optional_time(st.getColumn(10));
-  row.received_at = from_millis(st.getColumn(11).getInt64());
-  row.updated_at = from_millis(st.getColumn(12).getInt64());
-  row.occurrence = st.getColumn(13).getInt64();
-  row.suppressed = st.getColumn(14).getInt() != 0;
-  row.incident_id = optional_int(st.getColumn(15));
-  row.alert.raw = st.getColumn(16).getString();
-  return row;
-}
-
-IncidentRow read_incident(SQLite::Statement& st) {
-  IncidentRow row;
-  row.id = st.getColumn(0).getInt64();
-  row.incident_number = st.getColumn(1).getInt64();
-  row.title = st.getColumn(2).getString();
-  row.severity =
-      domain::parse_severity(st.getColumn(3).getString()).value_or(domain::Severity::kWarning);
-  row.status = domain::parse_incident_status(st.getColumn(4).getString())
-                   .value_or(domain::IncidentStatus::kTriggered);
-  row.summary = st.getColumn(5).getString();
-  row.commander = optional_text(st.getColumn(6));
-  row.group_key = optional_text(st.getColumn(7));
-  row.created_at = from_millis(st.getColumn(8).getInt64());
-  row.updated_at = from_millis(st.getColumn(9).getInt64());
-  row.acknowledged_at = optional_time(st.getColumn(10));
-  row.resolved_at = optional_time(st.getColumn(11));
-  return row;
+void bind_rule(SQLite::Statement& st, const domain::GroupingRuleRecord& rule) {
+  st.bind(1, rule.name);
+  st.bind(2, rule.priority);
+  st.bind(3, rule.enabled ? 1 : 0);
+  st.bind(4, rule.match_json);
+  st.bind(5, rule.group_by_json);
+  st.bind(6, rule.window_s);
 }
 
 }  // namespace
-
-void SqliteStore::Tx::reset_statements() {
-  for (auto& [sql, statement] : statements_) statement->reset();
-}
-
-SQLite::Statement& SqliteStore::Tx::statement(const char* sql) {
-  auto& slot = statements_[sql];
-  if (slot == nullptr) {
-    slot = std::make_unique<SQLite::Statement>(db_, sql);
-  } else {
-    slot->reset();
-    slot->clearBindings();
-  }
-  return *slot;
-}
-
-std::optional<AlertRow> SqliteStore::Tx::find_alert(std::string_view source,
-                                                    std::string_view external_id) {
-  SQLite::Statement& st = statement(kFindAlert.c_str());
-  st.bind(1, std::string(source));
-  st.bind(2, std::string(external_id));
-  if (!st.executeStep()) return std::nullopt;
-  return read_alert(st);
-}
 
 void SqliteStore::Tx::bind_alert(SQLite::Statement& st, const AlertRow& row) {
   st.bind(1, row.alert.source);
@@ -158,18 +77,19 @@ void SqliteStore::Tx::update_alert(const AlertRow& row) {
   st.exec();
 }
 
+bool SqliteStore::Tx::acknowledge_alert(int64_t id, Timestamp at) {
+  SQLite::Statement& st =
+      statement("UPDATE alerts SET acknowledged_at = ?2 WHERE id = ?1 AND acknowledged_at IS NULL");
+  st.bind(1, id);
+  bind_time(st, 2, at);
+  return st.exec() == 1;
+}
+
 std::optional<IncidentRow> SqliteStore::Tx::find_open_incident(std::string_view group_key,
                                                                Timestamp not_before) {
   SQLite::Statement& st = statement(kFindOpenIncident.c_str());
   st.bind(1, std::string(group_key));
   st.bind(2, static_cast<int64_t>(to_millis(not_before)));
-  if (!st.executeStep()) return std::nullopt;
-  return read_incident(st);
-}
-
-std::optional<IncidentRow> SqliteStore::Tx::find_incident(int64_t id) {
-  SQLite::Statement& st = statement(kFindIncident.c_str());
-  st.bind(1, static_cast<int64_t>(id));
   if (!st.executeStep()) return std::nullopt;
   return read_incident(st);
 }
@@ -245,11 +165,10 @@ int64_t SqliteStore::Tx::count_unresolved_links(int64_t incident_id) {
   SQLite::Statement& st = statement(
       "SELECT COUNT(*) FROM incident_alerts WHERE incident_id = ?1 AND resolved_at IS NULL");
   st.bind(1, static_cast<int64_t>(incident_id));
-  st.executeStep();
-  return st.getColumn(0).getInt64();
+  return single_int(st);
 }
 
-void SqliteStore::Tx::append_timeline(const TimelineEntry& entry) {
+int64_t SqliteStore::Tx::append_timeline(const TimelineEntry& entry) {
   SQLite::Statement& st = statement(
       "INSERT INTO timeline (incident_id, kind, actor, payload, created_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -259,6 +178,7 @@ void SqliteStore::Tx::append_timeline(const TimelineEntry& entry) {
   st.bind(4, entry.payload_json);
   st.bind(5, static_cast<int64_t>(to_millis(entry.at)));
   st.exec();
+  return db_.getLastInsertRowid();
 }
 
 void SqliteStore::Tx::enqueue_outbox(const OutboxEvent& event) {
@@ -282,26 +202,6 @@ bool SqliteStore::Tx::record_delivery(std::string_view source, std::string_view 
   return st.exec() == 1;
 }
 
-std::vector<TimelineEntry> SqliteStore::Tx::list_timeline(int64_t incident_id) {
-  SQLite::Statement& st = statement(
-      "SELECT incident_id, kind, actor, payload, created_at FROM timeline WHERE incident_id = ?1 "
-      "ORDER BY created_at, id");
-  st.bind(1, static_cast<int64_t>(incident_id));
-  std::vector<TimelineEntry> entries;
-  while (st.executeStep()) {
-    entries.push_back({st.getColumn(0).getInt64(), st.getColumn(1).getString(),
-                       st.getColumn(2).getString(), st.getColumn(3).getString(),
-                       from_millis(st.getColumn(4).getInt64())});
-  }
-  return entries;
-}
-
-int64_t SqliteStore::Tx::count_outbox() {
-  SQLite::Statement& st = statement("SELECT COUNT(*) FROM outbox");
-  st.executeStep();
-  return st.getColumn(0).getInt64();
-}
-
 void SqliteStore::Tx::bump_rules_version() {
   statement("UPDATE rules_version SET version = version + 1 WHERE id = 1").exec();
 }
@@ -310,12 +210,8 @@ int64_t SqliteStore::Tx::insert_routing_rule(const domain::RoutingRuleRecord& ru
   SQLite::Statement& st = statement(
       "INSERT INTO routing_rules (name, priority, enabled, match, actions, created_at, "
       "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)");
-  st.bind(1, rule.name);
-  st.bind(2, static_cast<int64_t>(rule.priority));
-  st.bind(3, rule.enabled ? 1 : 0);
-  st.bind(4, rule.match_json);
-  st.bind(5, rule.actions_json);
-  st.bind(6, static_cast<int64_t>(to_millis(at)));
+  bind_rule(st, rule);
+  bind_time(st, 6, at);
   st.exec();
   int64_t id = db_.getLastInsertRowid();
   bump_rules_version();
@@ -327,45 +223,84 @@ int64_t SqliteStore::Tx::insert_grouping_rule(const domain::GroupingRuleRecord& 
   SQLite::Statement& st = statement(
       "INSERT INTO grouping_rules (name, priority, enabled, match, group_by, window_s, "
       "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
-  st.bind(1, rule.name);
-  st.bind(2, static_cast<int64_t>(rule.priority));
-  st.bind(3, rule.enabled ? 1 : 0);
-  st.bind(4, rule.match_json);
-  st.bind(5, rule.group_by_json);
-  st.bind(6, static_cast<int64_t>(rule.window_s));
-  st.bind(7, static_cast<int64_t>(to_millis(at)));
+  bind_rule(st, rule);
+  bind_time(st, 7, at);
   st.exec();
   int64_t id = db_.getLastInsertRowid();
   bump_rules_version();
   return id;
 }
 
-int64_t SqliteStore::Tx::rules_version() {
-  SQLite::Statement& st = statement("SELECT version FROM rules_version WHERE id = 1");
-  return st.executeStep() ? st.getColumn(0).getInt64() : 0;
+bool SqliteStore::Tx::change_rule(SQLite::Statement& st) {
+  if (st.exec() == 0) return false;
+  bump_rules_version();
+  return true;
 }
 
-domain::RuleSet SqliteStore::Tx::load_rules() {
-  RuleSetBuilder builder(rules_version());
-  SQLite::Statement& routing =
-      statement("SELECT id, name, priority, enabled, match, actions FROM routing_rules");
-  while (routing.executeStep()) {
-    builder.add(routing.getColumn(0).getInt64(),
-                domain::RoutingRuleRecord{
-                    routing.getColumn(1).getString(), routing.getColumn(2).getInt64(),
-                    routing.getColumn(3).getInt() != 0, routing.getColumn(4).getString(),
-                    routing.getColumn(5).getString()});
+bool SqliteStore::Tx::update_routing_rule(int64_t id, const domain::RoutingRuleRecord& rule,
+                                          Timestamp at) {
+  SQLite::Statement& st = statement(
+      "UPDATE routing_rules SET name = ?1, priority = ?2, enabled = ?3, match = ?4, "
+      "actions = ?5, updated_at = ?6 WHERE id = ?7");
+  bind_rule(st, rule);
+  bind_time(st, 6, at);
+  st.bind(7, id);
+  return change_rule(st);
+}
+
+bool SqliteStore::Tx::update_grouping_rule(int64_t id, const domain::GroupingRuleRecord& rule,
+                                           Timestamp at) {
+  SQLite::Statement& st = statement(
+      "UPDATE grouping_rules SET name = ?1, priority = ?2, enabled = ?3, match = ?4, "
+      "group_by = ?5, window_s = ?6, updated_at = ?7 WHERE id = ?8");
+  bind_rule(st, rule);
+  bind_time(st, 7, at);
+  st.bind(8, id);
+  return change_rule(st);
+}
+
+bool SqliteStore::Tx::delete_routing_rule(int64_t id, Timestamp /*at*/) {
+  SQLite::Statement& st = statement("DELETE FROM routing_rules WHERE id = ?1");
+  st.bind(1, id);
+  return change_rule(st);
+}
+
+bool SqliteStore::Tx::delete_grouping_rule(int64_t id, Timestamp /*at*/) {
+  SQLite::Statement& st = statement("DELETE FROM grouping_rules WHERE id = ?1");
+  st.bind(1, id);
+  return change_rule(st);
+}
+
+int64_t SqliteStore::Tx::insert_token(const TokenRow& token) {
+  SQLite::Statement& st = statement(kInsertToken.c_str());
+  st.bind(1, token.key_id);
+  st.bind(2, token.name);
+  st.bind(3, std::string(domain::to_string(token.role)));
+  st.bind(4, token.secret_hash);
+  bind_time(st, 5, token.created_at);
+  bind_optional(st, 6, token.last_used_at);
+  bind_optional(st, 7, token.revoked_at);
+  if (!st.executeStep()) {
+    throw StoreError(ErrorCode::kConflict, "a token named '" + token.name + "' already exists");
   }
-  SQLite::Statement& grouping = statement(
-      "SELECT id, name, priority, enabled, match, group_by, window_s FROM grouping_rules");
-  while (grouping.executeStep()) {
-    builder.add(grouping.getColumn(0).getInt64(),
-                domain::GroupingRuleRecord{
-                    grouping.getColumn(1).getString(), grouping.getColumn(2).getInt64(),
-                    grouping.getColumn(3).getInt() != 0, grouping.getColumn(4).getString(),
-                    grouping.getColumn(5).getString(), grouping.getColumn(6).getInt64()});
-  }
-  return std::move(builder).finish();
+  int64_t id = st.getColumn(0).getInt64();
+  st.reset();  // finish the statement: RETURNING rows are produced as it steps
+  return id;
+}
+
+bool SqliteStore::Tx::revoke_token(std::string_view name, Timestamp at) {
+  SQLite::Statement& st =
+      statement("UPDATE api_tokens SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL");
+  st.bind(1, std::string(name));
+  bind_time(st, 2, at);
+  return st.exec() > 0;
+}
+
+void SqliteStore::Tx::touch_token(int64_t id, Timestamp at) {
+  SQLite::Statement& st = statement("UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1");
+  st.bind(1, id);
+  bind_time(st, 2, at);
+  st.exec();
 }
 
 }  // namespace regen::storage

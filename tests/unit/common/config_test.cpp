@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace regen::config {
 namespace {
@@ -99,6 +100,7 @@ TEST_CASE("config: keys lists every key once with its reload behaviour") {
       {"server.idle_timeout", true},
       {"server.write_timeout", true},
       {"server.drain_timeout", true},
+      {"server.trusted_proxies", false},
       {"storage.data_dir", false},
       {"storage.database_url", false},
       {"storage.write_queue", false},
@@ -108,6 +110,10 @@ TEST_CASE("config: keys lists every key once with its reload behaviour") {
       {"webhooks.max_description_length", false},
       {"webhooks.grafana_hmac_secret", false},
       {"webhooks.generic_hmac_secret", false},
+      {"webhooks.prometheus_token", false},
+      {"webhooks.grafana_token", false},
+      {"webhooks.cloudwatch_token", false},
+      {"webhooks.generic_token", false},
       {"webhooks.sns_confirm_subscriptions", false},
       {"webhooks.sns_confirm_host_pattern", false},
       {"webhooks.sns_ca_file", false},
@@ -194,7 +200,7 @@ TEST_CASE("config: a nested table inside a section is an unknown key") {
 TEST_CASE("config: a section that is not a table is reported") {
   CHECK(only_error(load_toml("server = 5\n")) == "server: expected a table, got an integer");
   CHECK(only_error(load_toml("[[log]]\nlevel = \"info\"\n")) ==
-        "log: expected a table, got an array");
+        "log: expected a table, got an array containing a table");
 }
 
 TEST_CASE("config: a value of the wrong type is reported with both types") {
@@ -473,6 +479,86 @@ TEST_CASE("config: command-line overrides are validated and unknown ones reporte
         "server.listen: expected [IPV6]:PORT, got \"[::1]\" (from the command line)");
   CHECK(only_error(load(ConfigSources{std::nullopt, {}, {{"log.levle", "x"}}})) ==
         "log.levle: unknown key (did you mean log.level?) (from the command line)");
+}
+
+TEST_CASE("config: trusted_proxies takes an array of CIDR strings from the file") {
+  const LoadResult result = load_toml(
+      toml_line("server.trusted_proxies", R"(["10.0.0.0/8", "::1/128", "192.0.2.7", "fd00::"])"));
+  INFO(all_errors(result));
+  REQUIRE(result.ok());
+  const std::vector<net::Cidr>& proxies = result.config.server.trusted_proxies;
+  REQUIRE(proxies.size() == 4);
+  CHECK(proxies[0].to_string() == "10.0.0.0/8");
+  CHECK(proxies[1].to_string() == "::1/128");
+  CHECK(proxies[2].to_string() == "192.0.2.7/32");
+  CHECK(proxies[3].to_string() == "fd00::/128");
+  CHECK(value_of(result.config, "server.trusted_proxies") ==
+        R"(["10.0.0.0/8", "::1/128", "192.0.2.7/32", "fd00::/128"])");
+}
+
+TEST_CASE("config: trusted_proxies defaults to an empty array, written as []") {
+  CHECK(Config{}.server.trusted_proxies.empty());
+  CHECK(value_of(Config{}, "server.trusted_proxies") == "[]");
+  const LoadResult result = load_toml(toml_line("server.trusted_proxies", "[]"));
+  REQUIRE(result.ok());
+  CHECK(result.config.server.trusted_proxies.empty());
+}
+
+TEST_CASE("config: trusted_proxies takes a comma-separated list from the environment and flags") {
+  const LoadResult env =
+      load_env({{"REGEN_SERVER_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1 ,::1/128,"}});
+  INFO(all_errors(env));
+  REQUIRE(env.ok());
+  CHECK(value_of(env.config, "server.trusted_proxies") ==
+        R"(["10.0.0.0/8", "127.0.0.1/32", "::1/128"])");
+  CHECK(load_env({{"REGEN_SERVER_TRUSTED_PROXIES", ""}}).config.server.trusted_proxies.empty());
+
+  const std::string file = toml_line("server.trusted_proxies", R"(["10.0.0.0/8"])");
+  const LoadResult flag = load_toml(file, {}, {{"server.trusted_proxies", "192.0.2.0/24"}});
+  REQUIRE(flag.ok());
+  CHECK(value_of(flag.config, "server.trusted_proxies") == R"(["192.0.2.0/24"])");
+}
+
+TEST_CASE("config: a bad trusted_proxies entry is reported with the key and the entry") {
+  CHECK(only_error(
+            load_toml(toml_line("server.trusted_proxies", R"(["10.0.0.0/8", "10.0.0.0/33"])"))) ==
+        "server.trusted_proxies: entry \"10.0.0.0/33\": prefix length must be a number from 0 "
+        "to 32");
+  CHECK(only_error(load_toml(toml_line("server.trusted_proxies", R"(["1.2.3", "::g"])"))) ==
+        "server.trusted_proxies: entry \"1.2.3\": not an IPv4 or IPv6 address; entry \"::g\": "
+        "not an IPv4 or IPv6 address");
+  CHECK(only_error(load_env({{"REGEN_SERVER_TRUSTED_PROXIES", "10.0.0.0/8,proxy.local"}})) ==
+        "server.trusted_proxies: entry \"proxy.local\": not an IPv4 or IPv6 address "
+        "(from REGEN_SERVER_TRUSTED_PROXIES)");
+}
+
+TEST_CASE("config: trusted_proxies must be an array of strings") {
+  CHECK(only_error(load_toml(toml_line("server.trusted_proxies", R"("10.0.0.0/8")"))) ==
+        "server.trusted_proxies: expected an array of strings, got a string");
+  CHECK(only_error(load_toml(toml_line("server.trusted_proxies", R"(["10.0.0.0/8", 8])"))) ==
+        "server.trusted_proxies: expected an array of strings, got an array containing an "
+        "integer");
+  CHECK(only_error(load_toml(toml_line("server.trusted_proxies", R"([["10.0.0.0/8"]])"))) ==
+        "server.trusted_proxies: expected an array of strings, got an array containing an array");
+  CHECK(only_error(load_toml(toml_line("storage.data_dir", "[1]"))) ==
+        "storage.data_dir: expected a string, got an array containing an integer");
+}
+
+TEST_CASE("config: webhook tokens default to empty and come from the file or environment") {
+  const Config defaults;
+  CHECK(defaults.webhooks.prometheus_token.empty());
+  CHECK(defaults.webhooks.grafana_token.empty());
+  CHECK(defaults.webhooks.cloudwatch_token.empty());
+  CHECK(defaults.webhooks.generic_token.empty());
+  const LoadResult result = load_toml(
+      "[webhooks]\nprometheus_token = \"p\"\ngrafana_token = \"g\"\n",
+      {{"REGEN_WEBHOOKS_CLOUDWATCH_TOKEN", "c"}, {"REGEN_WEBHOOKS_GENERIC_TOKEN", "x y"}});
+  INFO(all_errors(result));
+  REQUIRE(result.ok());
+  CHECK(result.config.webhooks.prometheus_token == "p");
+  CHECK(result.config.webhooks.grafana_token == "g");
+  CHECK(result.config.webhooks.cloudwatch_token == "c");
+  CHECK(result.config.webhooks.generic_token == "x y");
 }
 
 TEST_CASE("config: every key's default, written to a file, loads back unchanged") {

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <functional>
 
+#include "common/crypto.h"
 #include "ingest_test_support.h"
 #include "regend/ingest/signature.h"
 
@@ -258,19 +259,19 @@ TEST_CASE("generic: a limit error in a later alert names its index") {
 TEST_CASE("generic: a request signed with sha256=<hmac> is accepted") {
   const GenericProvider provider{IngestLimits{}, "s3cret"};
   const std::string body = read_fixture("generic/single.json");
-  const std::string header = "sha256=" + hmac_sha256_hex("s3cret", body);
+  const std::string header = "sha256=" + crypto::hmac_sha256_hex("s3cret", body);
   CHECK(parse_ok(provider, body, {{"X-Webhook-Signature", header}}).alerts.size() == 1);
 }
 
 TEST_CASE("generic: a missing, wrong or unprefixed signature is unauthorized") {
   const GenericProvider provider{IngestLimits{}, "s3cret"};
   const std::string body = read_fixture("generic/single.json");
-  const std::string hmac = hmac_sha256_hex("s3cret", body);
+  const std::string hmac = crypto::hmac_sha256_hex("s3cret", body);
   Error error = parse_error(provider, body);
   CHECK(error.code == ErrorCode::kUnauthorized);
   CHECK(error.message == "missing X-Webhook-Signature header");
   error = parse_error(provider, body,
-                      {{"X-Webhook-Signature", "sha256=" + hmac_sha256_hex("x", body)}});
+                      {{"X-Webhook-Signature", "sha256=" + crypto::hmac_sha256_hex("x", body)}});
   CHECK(error.code == ErrorCode::kUnauthorized);
   CHECK(error.message == "X-Webhook-Signature does not match the request body");
   CHECK(parse_error(provider, body, {{"X-Webhook-Signature", hmac}}).code ==

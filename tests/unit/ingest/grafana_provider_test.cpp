@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/crypto.h"
 #include "ingest_test_support.h"
 #include "regend/ingest/prometheus_provider.h"
 #include "regend/ingest/signature.h"
@@ -150,7 +151,7 @@ TEST_CASE("grafana: a signed body that is not JSON is still a 400") {
   const GrafanaProvider provider{IngestLimits{}, kSecret};
   const std::string body = "{\"alerts\":";
   const Error error = parse_error(
-      provider, body, {{"X-Grafana-Alerting-Signature", hmac_sha256_hex(kSecret, body)}});
+      provider, body, {{"X-Grafana-Alerting-Signature", crypto::hmac_sha256_hex(kSecret, body)}});
   CHECK(error.code == ErrorCode::kInvalidArgument);
   CHECK(error.message.find("incomplete JSON") != std::string::npos);
 }

@@ -16,8 +16,16 @@ TEST_CASE("exit codes: each failure kind has its own documented exit code") {
   CHECK(kExitUsage == 2);
 }
 
+TEST_CASE("exit codes: an admin command's not_found is exit 6, other failures exit 1") {
+  CHECK(exit_code_for(AdminError{AdminErrorKind::kCommandFailed, "no such token", "not_found"}) ==
+        kExitNotFound);
+  CHECK(exit_code_for(AdminError{AdminErrorKind::kCommandFailed, "x", "failed"}) == kExitFailed);
+  CHECK(exit_code_for(AdminError{AdminErrorKind::kNotAnswering, "refused", {}}) ==
+        kExitNotAnswering);
+}
+
 TEST_CASE("exit codes: the help footer lists every code") {
-  for (const char* code : {"  0  ", "  1  ", "  2  ", "  3  ", "  4  ", "  5  "}) {
+  for (const char* code : {"  0  ", "  1  ", "  2  ", "  3  ", "  4  ", "  5  ", "  6  "}) {
     CHECK(kExitCodesHelp.find(code) != std::string_view::npos);
   }
 }

@@ -1,80 +1,22 @@
 // Runs the built regenctl binary: exit codes, stdout and stderr as a script would see them.
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "common/version.h"
 #include "tests/unit/regenctl/fake_admin_peer.h"
-
-extern char** environ;
+#include "tests/unit/regenctl/run_regenctl.h"
 
 namespace regen::ctl {
 namespace {
 
 using testing::FakeAdminPeer;
 using testing::PeerScript;
-using testing::TempDir;
-
-struct Run {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-// Runs regenctl with `args`; REGEN_ADMIN_SOCKET is removed from its environment unless
-// `socket_env` is given, so the developer's shell cannot change the outcome.
-Run run_regenctl(const std::vector<std::string>& args,
-                 const std::optional<std::string>& socket_env = std::nullopt) {
-  TempDir dir;
-  const std::string out_path = dir.path() + "/out";
-  const std::string err_path = dir.path() + "/err";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT, 0600);
-
-  std::vector<std::string> env;
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    if (std::string_view(*entry).rfind("REGEN_ADMIN_SOCKET=", 0) != 0) env.emplace_back(*entry);
-  }
-  if (socket_env) env.push_back("REGEN_ADMIN_SOCKET=" + *socket_env);
-  std::vector<char*> envp;
-  for (std::string& entry : env) envp.push_back(entry.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> argv_strings{REGENCTL_BINARY};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : argv_strings) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-
-  pid_t pid = 0;
-  const int spawned =
-      posix_spawn(&pid, REGENCTL_BINARY, &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  REQUIRE(spawned == 0);
-  int status = 0;
-  REQUIRE(::waitpid(pid, &status, 0) == pid);
-  REQUIRE(WIFEXITED(status));
-  return Run{WEXITSTATUS(status), slurp(out_path), slurp(err_path)};
-}
+using testing::Run;
+using testing::run_regenctl;
 
 constexpr const char kStatusReply[] =
     R"({"ok":true,"data":{"version":"0.1.0","uptime_s":12.5,"draining":false}})"
@@ -161,7 +103,7 @@ TEST_CASE("regenctl binary: global options may follow the subcommand") {
 
 TEST_CASE("regenctl binary: REGEN_ADMIN_SOCKET names the socket when --socket is absent") {
   FakeAdminPeer peer(PeerScript::kReply, kStatusReply);
-  const Run run = run_regenctl({"status"}, peer.socket_path());
+  const Run run = run_regenctl({"status"}, {{"REGEN_ADMIN_SOCKET", peer.socket_path()}});
   CHECK(run.exit_code == 0);
   CHECK_THAT(run.out, Catch::Contains("Version      0.1.0"));
 }

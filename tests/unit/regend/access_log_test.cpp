@@ -20,7 +20,8 @@ AccessRecord sample_record() {
   record.bytes_in = 0;
   record.bytes_out = 61;
   record.request_id = "9f86d081884c7d659a2feaa0c55ad015";
-  record.client = "127.0.0.1:51234";
+  record.client = "127.0.0.1";
+  record.peer = "127.0.0.1:51234";
   return record;
 }
 
@@ -43,7 +44,8 @@ std::string field(const std::string& line, std::string_view key) {
 TEST_CASE("access log: a plain request formats as the documented logfmt line") {
   CHECK(format_access_line(sample_record()) ==
         "method=GET route=/health path=/health status=200 duration_ms=0.081 bytes_in=0 "
-        "bytes_out=61 request_id=9f86d081884c7d659a2feaa0c55ad015 client=127.0.0.1:51234");
+        "bytes_out=61 request_id=9f86d081884c7d659a2feaa0c55ad015 client=127.0.0.1 "
+        "peer=127.0.0.1:51234");
 }
 
 TEST_CASE("access log: the line is a single line") {
@@ -146,7 +148,7 @@ TEST_CASE("access log: every field is written in the documented order") {
   const std::string line = format_access_line(sample_record());
   std::size_t at = 0;
   for (std::string_view key : {"method=", " route=", " path=", " status=", " duration_ms=",
-                               " bytes_in=", " bytes_out=", " request_id=", " client="}) {
+                               " bytes_in=", " bytes_out=", " request_id=", " client=", " peer="}) {
     INFO(key);
     const std::size_t found = line.find(key, at);
     REQUIRE(found != std::string::npos);

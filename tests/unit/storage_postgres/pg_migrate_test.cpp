@@ -16,24 +16,29 @@ constexpr const char kCountTables[] =
     "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND "
     "table_name IN ('incidents', 'alerts', 'incident_alerts', 'timeline', 'outbox', "
     "'routing_rules', 'grouping_rules', 'rules_version', 'webhook_deliveries', "
-    "'schema_migrations')";
+    "'schema_migrations', 'api_tokens')";
+constexpr int64_t kTables = 11;
+constexpr int64_t kMigrations = 2;  // migrations/postgres/*.sql
 
 std::string initial_sql() {
   return test::read_file(std::string(REGEN_SOURCE_DIR) + "/migrations/postgres/0001_initial.sql");
 }
 
-TEST_CASE("postgres migrate: a fresh database gets every table and version 1 recorded") {
+TEST_CASE("postgres migrate: a fresh database gets every table and every version recorded") {
   const std::string url = fresh_database();
   PgStore store(settings_for(url));
   Status status = store.migrate();
   INFO((status ? "" : status.error().message));
   REQUIRE(status.ok());
-  CHECK(query_int(url, kCountTables) == 10);
-  PgResult rows = connect(url)->exec("SELECT version, name, applied_at FROM schema_migrations");
-  REQUIRE(rows.rows() == 1);
+  CHECK(query_int(url, kCountTables) == kTables);
+  PgResult rows = connect(url)->exec(
+      "SELECT version, name, applied_at FROM schema_migrations ORDER BY version");
+  REQUIRE(rows.rows() == kMigrations);
   CHECK(rows.int64(0, 0) == 1);
   CHECK(rows.text(0, 1) == "0001_initial");
   CHECK(rows.int64(0, 2) > 1'600'000'000'000);
+  CHECK(rows.int64(1, 0) == 2);
+  CHECK(rows.text(1, 1) == "0002_api_tokens");
 }
 
 TEST_CASE("postgres migrate: running it again applies nothing and succeeds") {
@@ -42,7 +47,7 @@ TEST_CASE("postgres migrate: running it again applies nothing and succeeds") {
   REQUIRE(store.migrate().ok());
   REQUIRE(store.migrate().ok());
   REQUIRE(PgStore(settings_for(url)).migrate().ok());
-  CHECK(query_int(url, "SELECT count(*) FROM schema_migrations") == 1);
+  CHECK(query_int(url, "SELECT count(*) FROM schema_migrations") == kMigrations);
   CHECK(query_int(url, "SELECT count(*) FROM grouping_rules") == 1);
 }
 
@@ -59,9 +64,9 @@ TEST_CASE("postgres migrate: four instances migrating one database at once apply
     INFO((result ? "" : result.error().message));
     CHECK(result.ok());
   }
-  CHECK(query_int(url, "SELECT count(*) FROM schema_migrations") == 1);
+  CHECK(query_int(url, "SELECT count(*) FROM schema_migrations") == kMigrations);
   CHECK(query_int(url, "SELECT count(*) FROM grouping_rules") == 1);
-  CHECK(query_int(url, kCountTables) == 10);
+  CHECK(query_int(url, kCountTables) == kTables);
 }
 
 TEST_CASE("postgres migrate: a database newer than this binary is refused") {
@@ -73,7 +78,7 @@ TEST_CASE("postgres migrate: a database newer than this binary is refused") {
   REQUIRE_FALSE(status.ok());
   CHECK(status.error().code == ErrorCode::kInternal);
   CHECK(status.error().message ==
-        "database schema version 7 is newer than this regend (knows up to 1); upgrade regend");
+        "database schema version 7 is newer than this regend (knows up to 2); upgrade regend");
 }
 
 TEST_CASE("postgres migrate: a missing migrations directory is internal and names the path") {
@@ -125,7 +130,7 @@ TEST_CASE("postgres migrate: without a migrations directory the embedded migrati
   Status status = PgStore(settings).migrate();
   INFO((status ? "" : status.error().message));
   REQUIRE(status.ok());
-  CHECK(query_int(url, kCountTables) == 10);
+  CHECK(query_int(url, kCountTables) == kTables);
 }
 
 TEST_CASE("postgres migrate: an unreachable server is unavailable") {

@@ -16,6 +16,13 @@ struct RestartOnExit {
   }
 };
 
+Status find_alert(Store& store, const std::string& external_id) {
+  return store.read([&](ReadTx& tx) -> Status {
+    if (!tx.find_alert("prometheus", external_id)) return Error{ErrorCode::kNotFound, external_id};
+    return {};
+  });
+}
+
 Status insert_alert(Store& store, const std::string& external_id) {
   return store.write([&](WriteTx& tx) -> Status {
     tx.insert_alert(sample_alert(external_id));
@@ -37,11 +44,15 @@ TEST_CASE("postgres store: while the server is down calls are unavailable, then 
   Status write = insert_alert(*store, "during");
   REQUIRE_FALSE(write.ok());
   CHECK(write.error().code == ErrorCode::kUnavailable);
+  Status read = find_alert(*store, "before");
+  REQUIRE_FALSE(read.ok());
+  CHECK(read.error().code == ErrorCode::kUnavailable);
   CHECK(store->migrate().error().code == ErrorCode::kUnavailable);
 
   server().start();
   CHECK(wait_until([&] { return store->ping().ok(); }, std::chrono::seconds(15)));
   CHECK(insert_alert(*store, "after").ok());
+  CHECK(find_alert(*store, "before").ok());
   CHECK(query_int(url, "SELECT count(*) FROM alerts") == 2);
 }
 
@@ -60,6 +71,20 @@ TEST_CASE("postgres store: pooled connections cut by a restart are replaced with
   CHECK(status.ok());
 }
 
+TEST_CASE("postgres store: a read on a pooled connection cut by a restart succeeds") {
+  const std::string url = fresh_database();
+  auto store = migrated_store(url);
+  REQUIRE(insert_alert(*store, "before").ok());
+  {
+    RestartOnExit restart;
+    server().stop();
+    server().start();
+  }
+  Status status = find_alert(*store, "before");
+  INFO((status ? "" : status.error().message));
+  CHECK(status.ok());
+}
+
 TEST_CASE("postgres store: during reconnect backoff calls fail fast without connecting") {
   PgSettings settings = settings_for("postgres://regen@127.0.0.1:1/regen");
   PgStore store(settings);
@@ -74,6 +99,9 @@ TEST_CASE("postgres store: during reconnect backoff calls fail fast without conn
   Status write = store.write([](WriteTx&) -> Status { return {}; });
   REQUIRE_FALSE(write.ok());
   CHECK(write.error().code == ErrorCode::kUnavailable);
+  Status read = store.read([](ReadTx&) -> Status { return {}; });
+  REQUIRE_FALSE(read.ok());
+  CHECK(read.error().code == ErrorCode::kUnavailable);
 }
 
 }  // namespace

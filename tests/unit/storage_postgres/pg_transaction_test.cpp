@@ -110,7 +110,7 @@ TEST_CASE("postgres schema: timeline entries cannot be updated, deleted or trunc
   auto store = migrated_store(url);
   write_ok(*store, [](WriteTx& tx) {
     const int64_t incident = tx.insert_incident(sample_incident("g", 1000)).id;
-    tx.append_timeline({incident, "incident_created", "system", "{}", ms(1000)});
+    tx.append_timeline({0, incident, "incident_created", "system", "{}", ms(1000)});
   });
   auto db = connect(url);
   for (const char* sql : {"UPDATE timeline SET actor = 'mallory'", "DELETE FROM timeline",

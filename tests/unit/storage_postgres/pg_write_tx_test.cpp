@@ -185,10 +185,10 @@ TEST_CASE("postgres store: timeline entries and outbox events are stored as give
   write_ok(*store, [&](WriteTx& tx) {
     incident = tx.insert_incident(sample_incident("g", 1000)).id;
     const int64_t other = tx.insert_incident(sample_incident("h", 1000)).id;
-    tx.append_timeline({incident, "note_added", "alice", R"({"note":"ünï"})", ms(2000)});
-    tx.append_timeline({incident, "incident_created", "system", "{}", ms(1000)});
-    tx.append_timeline({other, "incident_created", "system", "{}", ms(1000)});
-    tx.append_timeline({incident, "alert_linked", "system", R"({"alert_id":7})", ms(2000)});
+    tx.append_timeline({0, incident, "note_added", "alice", R"({"note":"ünï"})", ms(2000)});
+    tx.append_timeline({0, incident, "incident_created", "system", "{}", ms(1000)});
+    tx.append_timeline({0, other, "incident_created", "system", "{}", ms(1000)});
+    tx.append_timeline({0, incident, "alert_linked", "system", R"({"alert_id":7})", ms(2000)});
     tx.enqueue_outbox({"incident_created", incident, R"({"incident_id":1})", ms(1000)});
     tx.enqueue_outbox({"heartbeat", std::nullopt, "{}", ms(1001)});
     CHECK(tx.count_outbox() == 2);

@@ -84,7 +84,7 @@ TEST_CASE("sqlite: the schema refuses to update or delete timeline entries") {
                 IncidentRow incident;
                 incident.title = "t";
                 incident = tx.insert_incident(incident);
-                tx.append_timeline({incident.id, "note", "system", "{}", {}});
+                tx.append_timeline({0, incident.id, "note", "system", "{}", {}});
                 return Status{};
               })
               .ok());
@@ -130,6 +130,67 @@ TEST_CASE(
               return Status{};
             })
             .ok());
+}
+
+}  // namespace regen::storage
+
+namespace regen::storage {
+
+TEST_CASE("sqlite: after reads, however they end, no snapshot is left: the WAL checkpoints") {
+  test::TempDir dir;
+  SqliteStore store(dir.file("regen.db"));
+  REQUIRE(store.migrate().ok());
+  REQUIRE(store
+              .write([](WriteTx& tx) {
+                AlertRow alert;
+                alert.alert.source = "prometheus";
+                alert.alert.external_id = "a1";
+                alert.alert.raw = "{}";
+                tx.insert_alert(alert);
+                IncidentRow incident;
+                incident.title = "t";
+                tx.insert_incident(incident);
+                tx.insert_incident(incident);
+                return Status{};
+              })
+              .ok());
+  // Each body leaves a SELECT stopped on a row, never stepped to its end.
+  auto partial_reads = [](ReadTx& tx) {
+    CHECK(tx.find_alert("prometheus", "a1"));
+    CHECK(tx.find_incident_by_number(1));
+    CHECK(tx.list_grouping_rules().size() == 1);
+  };
+  CHECK(store
+            .read([&](ReadTx& tx) {
+              partial_reads(tx);
+              return Status{};
+            })
+            .ok());
+  Status refused = store.read([&](ReadTx& tx) {
+    partial_reads(tx);
+    return Status(Error{ErrorCode::kNotFound, "refused"});
+  });
+  CHECK(refused.error().code == ErrorCode::kNotFound);
+  Status threw = store.read([&](ReadTx& tx) -> Status {
+    partial_reads(tx);
+    throw std::runtime_error("boom");
+  });
+  CHECK(threw.error().code == ErrorCode::kInternal);
+  // New WAL frames, then a checkpoint that must not find any reader still on an old snapshot.
+  REQUIRE(store
+              .write([](WriteTx& tx) {
+                IncidentRow incident;
+                incident.title = "later";
+                tx.insert_incident(incident);
+                return Status{};
+              })
+              .ok());
+  SQLite::Database other(dir.file("regen.db"), SQLite::OPEN_READWRITE);
+  other.setBusyTimeout(0);
+  SQLite::Statement checkpoint(other, "PRAGMA wal_checkpoint(TRUNCATE)");
+  REQUIRE(checkpoint.executeStep());
+  CHECK(checkpoint.getColumn(0).getInt() == 0);  // 0 = not blocked by a reader
+  CHECK(store.ping().ok());
 }
 
 }  // namespace regen::storage
