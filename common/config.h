@@ -38,6 +38,9 @@ struct ServerConfig {
   Millis idle_timeout{60'000};            // keep-alive wait for the next request
   Millis write_timeout{30'000};           // sending one response
   Millis drain_timeout{30'000};           // SIGTERM/drain: longest wait for in-flight work
+  // SIGTERM/drain: /ready answers 503 this long before the daemon stops accepting, so a load
+  // balancer notices and stops sending first.
+  Millis drain_grace{5'000};
   // Peers whose X-Forwarded-For is believed when working out a request's client address.
   std::vector<net::Cidr> trusted_proxies;
 };
@@ -67,6 +70,30 @@ struct WebhooksConfig {
   std::string sns_ca_file;  // empty: the system's trusted CAs
 };
 
+// Token buckets per client: webhooks by client address and source, the API by token. A
+// source's per_minute/burst of 0 means the webhooks tier's value.
+struct RateLimitConfig {
+  bool enabled = true;
+  unsigned webhooks_per_minute = 300;
+  unsigned webhooks_burst = 300;
+  unsigned api_per_minute = 600;
+  unsigned api_burst = 600;
+  std::vector<net::Cidr> exempt;  // clients never limited
+  unsigned max_keys = 100'000;    // buckets held at once, all tiers together
+  unsigned prometheus_per_minute = 0;
+  unsigned prometheus_burst = 0;
+  std::string prometheus_over_limit_status = "503";  // Alertmanager drops 4xx, retries 5xx
+  unsigned grafana_per_minute = 0;
+  unsigned grafana_burst = 0;
+  std::string grafana_over_limit_status = "429";
+  unsigned cloudwatch_per_minute = 0;
+  unsigned cloudwatch_burst = 0;
+  std::string cloudwatch_over_limit_status = "503";  // SNS takes any 4xx as delivered
+  unsigned generic_per_minute = 0;
+  unsigned generic_burst = 0;
+  std::string generic_over_limit_status = "429";
+};
+
 struct IncidentsConfig {
   bool auto_resolve = false;  // resolve an incident when all of its alerts have resolved
 };
@@ -84,6 +111,7 @@ struct Config {
   ServerConfig server;
   StorageConfig storage;
   WebhooksConfig webhooks;
+  RateLimitConfig rate_limit;
   IncidentsConfig incidents;
   AdminConfig admin;
   LogConfig log;

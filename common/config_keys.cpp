@@ -311,13 +311,64 @@ KeyDef token_key(std::string_view path, std::string WebhooksConfig::*field,
                  " requests must carry this token as Bearer or as the Basic password.");
 }
 
+// The three keys of one webhook source's rate limit.
+void add_source_rate_keys(std::vector<KeyDef>& table, std::string_view source,
+                          unsigned RateLimitConfig::*per_minute, unsigned RateLimitConfig::*burst,
+                          std::string RateLimitConfig::*status) {
+  const std::string prefix = "rate_limit." + std::string(source);
+  const std::string name(source);
+  table.push_back(key(prefix + "_per_minute", Reload::kYes, &Config::rate_limit, per_minute,
+                      Integer<unsigned>{0, 1'000'000},
+                      "Requests a minute per client address to the " + name +
+                          " webhook; 0 = rate_limit.webhooks_per_minute."));
+  table.push_back(key(prefix + "_burst", Reload::kYes, &Config::rate_limit, burst,
+                      Integer<unsigned>{0, 1'000'000},
+                      "Most requests at once per client address to the " + name +
+                          " webhook; 0 = rate_limit.webhooks_burst."));
+  table.push_back(key(prefix + "_over_limit_status", Reload::kYes, &Config::rate_limit, status,
+                      OneOf{{"429", "503"}},
+                      "Status answered over the limit on the " + name +
+                          " webhook: 429, or 503 for senders that drop 4xx."));
+}
+
+std::vector<KeyDef> rate_limit_keys() {
+  using R = RateLimitConfig;
+  const Integer<unsigned> rate{1, 1'000'000};
+  std::vector<KeyDef> table{
+      key("rate_limit.enabled", Reload::kYes, &Config::rate_limit, &R::enabled, Flag{},
+          "Limit requests per client with token buckets (429/503 + Retry-After past them)."),
+      key("rate_limit.webhooks_per_minute", Reload::kYes, &Config::rate_limit,
+          &R::webhooks_per_minute, rate, "Webhook requests a minute per client address."),
+      key("rate_limit.webhooks_burst", Reload::kYes, &Config::rate_limit, &R::webhooks_burst, rate,
+          "Webhook requests a client address may send at once before the rate applies."),
+      key("rate_limit.api_per_minute", Reload::kYes, &Config::rate_limit, &R::api_per_minute, rate,
+          "API requests a minute per API token."),
+      key("rate_limit.api_burst", Reload::kYes, &Config::rate_limit, &R::api_burst, rate,
+          "API requests a token may send at once before the rate applies."),
+      key("rate_limit.exempt", Reload::kYes, &Config::rate_limit, &R::exempt, ListOf<CidrBlock>{},
+          "Client addresses (CIDR blocks) never rate limited."),
+      key("rate_limit.max_keys", Reload::kNo, &Config::rate_limit, &R::max_keys,
+          Integer<unsigned>{16, 10'000'000},
+          "Most buckets held at once; past it the least recently used bucket is dropped."),
+  };
+  add_source_rate_keys(table, "prometheus", &R::prometheus_per_minute, &R::prometheus_burst,
+                       &R::prometheus_over_limit_status);
+  add_source_rate_keys(table, "grafana", &R::grafana_per_minute, &R::grafana_burst,
+                       &R::grafana_over_limit_status);
+  add_source_rate_keys(table, "cloudwatch", &R::cloudwatch_per_minute, &R::cloudwatch_burst,
+                       &R::cloudwatch_over_limit_status);
+  add_source_rate_keys(table, "generic", &R::generic_per_minute, &R::generic_burst,
+                       &R::generic_over_limit_status);
+  return table;
+}
+
 std::vector<KeyDef> build_table() {
   constexpr std::uint64_t kKiB = 1024;
   constexpr std::uint64_t kMiB = 1024 * kKiB;
   const Duration timeout{};
   using C = Config;
   using S = ServerConfig;
-  return {
+  std::vector<KeyDef> table{
       key("server.listen", Reload::kNo, &C::server, &S::listen, Listen{},
           "Address the HTTP API listens on: HOST:PORT, IPv6 as [::1]:8080; port 0 = any free."),
       key("server.io_threads", Reload::kNo, &C::server, &S::io_threads, Integer<unsigned>{0, 256},
@@ -341,6 +392,9 @@ std::vector<KeyDef> build_table() {
           "Longest time to send one response."),
       key("server.drain_timeout", Reload::kYes, &C::server, &S::drain_timeout, timeout,
           "On SIGTERM or drain, longest wait for in-flight requests before exiting."),
+      key("server.drain_grace", Reload::kYes, &C::server, &S::drain_grace,
+          Duration{.min = 0ms, .max = 1h},
+          "On SIGTERM or drain, how long /ready answers 503 before accepting stops."),
       key("server.trusted_proxies", Reload::kNo, &C::server, &S::trusted_proxies,
           ListOf<CidrBlock>{},
           "Proxies (CIDR blocks) whose X-Forwarded-For gives the client address; empty = none."),
@@ -393,6 +447,14 @@ std::vector<KeyDef> build_table() {
       key("log.access_log", Reload::kYes, &C::log, &LogConfig::access_log, Flag{},
           "Log one line per HTTP request."),
   };
+  // Grouped by section in --check-config output: rate limits come after webhooks.
+  std::vector<KeyDef> rate = rate_limit_keys();
+  auto incidents = std::find_if(table.begin(), table.end(), [](const KeyDef& def) {
+    return def.info.path.starts_with("incidents.");
+  });
+  table.insert(incidents, std::make_move_iterator(rate.begin()),
+               std::make_move_iterator(rate.end()));
+  return table;
 }
 
 }  // namespace

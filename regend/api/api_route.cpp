@@ -65,6 +65,13 @@ http::Handler api_route(const ApiContext& context, domain::Role required, ApiHan
       return responder.send(
           unauthorized("the Authorization header must be \"Bearer <token>\"", request.request_id));
     }
+    if (context.limiter != nullptr) {
+      std::optional<std::string> key_id = domain::token_key_id(token);
+      std::string key = key_id ? "token " + *key_id : "address " + request.client_address;
+      if (auto refused = context.limiter->check_api(key, request)) {
+        return responder.send(std::move(*refused));
+      }
+    }
     // The request's views stay valid until the responder is sent; the copy keeps the struct.
     struct Job {
       http::Request request;

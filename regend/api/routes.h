@@ -3,7 +3,10 @@
 
 #include <chrono>
 
+#include "common/metrics.h"
 #include "regend/api/api_route.h"
+#include "regend/api/ready.h"
+#include "regend/api/webhook_metrics.h"
 #include "regend/ingest/group_commit_writer.h"
 #include "regend/ingest/provider_registry.h"
 #include "regend/ingest/sns_confirmer.h"
@@ -23,6 +26,10 @@ struct RouteContext {
   ingest::IngestLimits limits;
   ingest::SnsConfirmer* sns_confirmer = nullptr;  // null: confirmations are only logged
   const middleware::WebhookSecrets* webhook_secrets = nullptr;  // null: no per-source tokens
+  ratelimit::RequestLimiter* limiter = nullptr;                 // null: no rate limits
+  WebhookMetrics* webhook_metrics = nullptr;                    // null: not counted
+  const metrics::Registry* registry = nullptr;                  // null: no /metrics route
+  ReadinessSources readiness;                                   // store null: no /ready route
   ApiContext api;                                               // the authenticated /api/v1 routes
 };
 

@@ -55,19 +55,30 @@ http::Response accepted(std::string_view source, const domain::SubmissionResult&
 
 }  // namespace
 
-http::Handler webhook_handler(const ingest::ProviderRegistry& providers,
-                              ingest::GroupCommitWriter& writer,
-                              ingest::SnsConfirmer* sns_confirmer,
-                              const middleware::WebhookSecrets* secrets) {
-  return [&providers, &writer, sns_confirmer, secrets](const http::Request& request,
-                                                       http::Responder responder) {
+http::Handler webhook_handler(const WebhookContext& context) {
+  return [context](const http::Request& request, http::Responder responder) {
+    const ingest::ProviderRegistry& providers = *context.providers;
+    ingest::GroupCommitWriter& writer = *context.writer;
+    const middleware::WebhookSecrets* secrets = context.secrets;
+    WebhookMetrics* metrics = context.metrics;
+    auto reject = [metrics](std::string_view source, WebhookRejection reason) {
+      if (metrics != nullptr) metrics->rejected(source, reason);
+    };
     std::string_view source = request.path_param("source");
     const ingest::Provider* provider = providers.find(source);
     if (provider == nullptr) {
+      reject("unknown", WebhookRejection::kUnknownSource);
       return responder.send(http::error_response(
           ErrorCode::kNotFound, "unknown webhook source \"" + std::string(source) + "\"",
           request.request_id,
           json::object{{"sources", "prometheus, grafana, cloudwatch, generic"}}));
+    }
+    // Before the token and the body: a flood costs a bucket lookup, not a parse.
+    if (context.limiter != nullptr) {
+      if (auto refused = context.limiter->check_webhook(provider->source(), request)) {
+        reject(provider->source(), WebhookRejection::kRateLimited);
+        return responder.send(std::move(*refused));
+      }
     }
     if (secrets != nullptr) {
       Status allowed = secrets->check(provider->source(), request.header("Authorization"));
@@ -76,15 +87,19 @@ http::Handler webhook_handler(const ingest::ProviderRegistry& providers,
         // it, and the access log alone says only "401".
         spdlog::warn("request {}: webhook {} refused: {}", request.request_id, source,
                      allowed.error().message);
+        reject(provider->source(), WebhookRejection::kUnauthorized);
         return responder.send(unauthorized(allowed.error(), request.request_id));
       }
     }
     ingest::WebhookRequest webhook{
         request.body, [&request](std::string_view name) { return request.header(name); }};
     Result<ingest::ParsedWebhook> parsed = provider->parse(webhook);
-    if (!parsed) return responder.send(http::error_response(parsed.error(), request.request_id));
+    if (!parsed) {
+      reject(provider->source(), WebhookRejection::kInvalid);
+      return responder.send(http::error_response(parsed.error(), request.request_id));
+    }
     ingest::ParsedWebhook& payload = parsed.value();
-    if (payload.confirmation) confirm_subscription(*payload.confirmation, sns_confirmer);
+    if (payload.confirmation) confirm_subscription(*payload.confirmation, context.sns_confirmer);
     if (payload.alerts.empty()) {
       return responder.send(accepted(provider->source(), domain::SubmissionResult{}));
     }
@@ -94,20 +109,32 @@ http::Handler webhook_handler(const ingest::ProviderRegistry& providers,
     auto shared = std::make_shared<http::Responder>(std::move(responder));
     std::string request_id(request.request_id);
     std::string source_name(provider->source());
-    bool queued =
-        writer.submit(std::move(submission),
-                      [shared, request_id, source_name](Result<domain::SubmissionResult> result) {
-                        if (result) return shared->send(accepted(source_name, result.value()));
-                        if (result.error().code == ErrorCode::kUnavailable) {
-                          return shared->send(unavailable(
-                              "storage unavailable: " + result.error().message, request_id));
-                        }
-                        spdlog::error("request {}: storing alerts failed: {}", request_id,
-                                      result.error().message);
-                        shared->send(http::error_response(ErrorCode::kInternal,
-                                                          "storing the alerts failed", request_id));
-                      });
-    if (!queued) shared->send(unavailable("write queue full; retry shortly", request.request_id));
+    bool queued = writer.submit(
+        std::move(submission),
+        [shared, request_id, source_name, metrics](Result<domain::SubmissionResult> result) {
+          if (result) {
+            if (metrics != nullptr) metrics->committed(source_name, result.value());
+            return shared->send(accepted(source_name, result.value()));
+          }
+          if (result.error().code == ErrorCode::kUnavailable) {
+            if (metrics != nullptr) {
+              metrics->rejected(source_name, WebhookRejection::kStoreUnavailable);
+            }
+            return shared->send(
+                unavailable("storage unavailable: " + result.error().message, request_id));
+          }
+          spdlog::error("request {}: storing alerts failed: {}", request_id,
+                        result.error().message);
+          if (metrics != nullptr) {
+            metrics->rejected(source_name, WebhookRejection::kInternal);
+          }
+          shared->send(
+              http::error_response(ErrorCode::kInternal, "storing the alerts failed", request_id));
+        });
+    if (!queued) {
+      reject(provider->source(), WebhookRejection::kQueueFull);
+      shared->send(unavailable("write queue full; retry shortly", request.request_id));
+    }
   };
 }
 

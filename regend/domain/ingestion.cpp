@@ -156,6 +156,7 @@ class Applier {
     incident.created_at = incident.updated_at = now_;
     incident = tx_.insert_incident(incident);
     ++result_.incidents_created;
+    ++result_.incidents_by_severity[static_cast<std::size_t>(incident.severity)];
     record(tx_, incident.id, "incident_created",
            json::object{{"incident_number", incident.incident_number},
                         {"title", incident.title},

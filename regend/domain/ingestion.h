@@ -3,6 +3,7 @@
 // resolve, re-fire as a new occurrence, routing, grouping into incidents, timeline entries and
 // outbox events, all through the primitive operations of one storage::WriteTx.
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,7 @@ struct SubmissionResult {
   std::size_t created = 0;  // new alerts and new occurrences of resolved ones
   std::size_t updated = 0;  // firing alerts changed, or resolved
   std::size_t incidents_created = 0;
+  std::array<std::size_t, 3> incidents_by_severity{};  // indexed by Severity
   bool replayed_delivery = false;
 };
 

@@ -37,7 +37,8 @@ Limits Limits::from(const config::ServerConfig& server) {
 
 class Server::Impl {
  public:
-  Impl(Server& owner, unsigned io_threads, Limits limits, Dispatch dispatch)
+  Impl(Server& owner, unsigned io_threads, Limits limits, Dispatch dispatch,
+       RequestObserver* observer)
       : owner_(owner), dispatch_(std::move(dispatch)) {
     auto shared_limits = std::make_shared<const Limits>(limits);
     for (unsigned i = 0; i < io_threads; ++i) {
@@ -47,6 +48,7 @@ class Server::Impl {
     services_.dispatch = &dispatch_;
     services_.stats = &owner_.stats_;
     services_.draining = &owner_.draining_;
+    services_.observer = observer;
     services_.on_connection_closed = [this] { check_drained(); };
   }
 
@@ -236,8 +238,8 @@ void Server::Impl::stop() {
   listen_fds_.clear();
 }
 
-Server::Server(unsigned io_threads, Limits limits, Dispatch dispatch)
-    : impl_(std::make_unique<Impl>(*this, io_threads, limits, std::move(dispatch))) {}
+Server::Server(unsigned io_threads, Limits limits, Dispatch dispatch, RequestObserver* observer)
+    : impl_(std::make_unique<Impl>(*this, io_threads, limits, std::move(dispatch), observer)) {}
 
 Server::~Server() { stop(); }
 

@@ -47,10 +47,22 @@ struct ServerStats {
 // Routes a parsed request and returns the route label (see router::Router::dispatch).
 using Dispatch = std::function<std::string_view(Request&, Responder)>;
 
+// Told about every answered request (metrics). Called on the io thread that served it, after
+// the response was written; must not block. `route` is the label Dispatch returned ("-" for a
+// request refused before routing: 408, 413, 431); it points at storage that outlives the
+// server (the router's patterns), so an implementation may key a cache by its address.
+class RequestObserver {
+ public:
+  virtual ~RequestObserver() = default;
+  virtual void on_response(std::string_view method, std::string_view route, unsigned status,
+                           std::chrono::steady_clock::duration elapsed) = 0;
+};
+
 class Server {
  public:
-  // REQUIRES: io_threads >= 1. `dispatch` must outlive the server.
-  Server(unsigned io_threads, Limits limits, Dispatch dispatch);
+  // REQUIRES: io_threads >= 1. `observer` (optional) must outlive the server.
+  Server(unsigned io_threads, Limits limits, Dispatch dispatch,
+         RequestObserver* observer = nullptr);
   ~Server();  // stops and joins the io threads
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

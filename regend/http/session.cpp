@@ -183,7 +183,8 @@ asio::awaitable<void> linger_and_close(Connection& conn) {
 asio::awaitable<void> reject_request(Connection& conn, const Limits& limits, ErrorCode code,
                                      std::string message, Clock::time_point started,
                                      std::optional<int> retry_after_s = std::nullopt,
-                                     std::string_view incoming_id = {}) {
+                                     std::string_view incoming_id = {},
+                                     RequestObserver* observer = nullptr) {
   std::string generated;
   std::string request_id(middleware::choose_request_id(incoming_id, generated));
   Response response = error_response(code, message, request_id);
@@ -200,6 +201,9 @@ asio::awaitable<void> reject_request(Connection& conn, const Limits& limits, Err
                           .request_id = request_id,
                           .client = conn.peer,
                           .peer = conn.peer});
+  if (observer != nullptr && written > 0) {
+    observer->on_response("", "-", status, Clock::now() - started);
+  }
   co_await linger_and_close(conn);
 }
 
@@ -257,7 +261,8 @@ asio::awaitable<bool> serve_one(Worker& worker, const SessionServices& services,
       co_await bhttp::async_read_header(conn.socket, buffer, parser, kNoThrow);
   if (header_ec) {
     if (auto failure = classify_read_error(conn, header_ec, *limits, false)) {
-      co_await reject_request(conn, *limits, failure->code, failure->message, started);
+      co_await reject_request(conn, *limits, failure->code, failure->message, started, std::nullopt,
+                              {}, services.observer);
     }
     co_return false;
   }
@@ -275,7 +280,8 @@ asio::awaitable<bool> serve_one(Worker& worker, const SessionServices& services,
     if (body_ec) {
       if (auto failure = classify_read_error(conn, body_ec, *limits, true)) {
         co_await reject_request(conn, *limits, failure->code, failure->message, started,
-                                std::nullopt, lookup_header(&message, "X-Request-ID"));
+                                std::nullopt, lookup_header(&message, "X-Request-ID"),
+                                services.observer);
       }
       co_return false;
     }
@@ -317,7 +323,12 @@ asio::awaitable<bool> serve_one(Worker& worker, const SessionServices& services,
                                         ? request.client
                                         : std::string_view(request.client_address),
                           .peer = conn.peer});
-  if (written > 0) in_flight.answered();
+  if (written > 0) {
+    in_flight.answered();
+    if (services.observer != nullptr) {
+      services.observer->on_response(request.method, route, status, Clock::now() - started);
+    }
+  }
   co_return written > 0 && keep_alive;
 }
 

@@ -68,6 +68,7 @@ struct SessionServices {
   Dispatch* dispatch;
   ServerStats* stats;
   std::atomic<bool>* draining;
+  RequestObserver* observer;                   // may be null
   std::function<void()> on_connection_closed;  // checks for the end of a drain
 };
 

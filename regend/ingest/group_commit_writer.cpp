@@ -101,9 +101,10 @@ void GroupCommitWriter::commit(std::vector<Pending>& batch) {
   // kUnavailable may be a lost race (another instance inserted the same alert first) rather
   // than an outage; one immediate retry sees the winner's row. A real outage fails again fast.
   if (!status && status.error().code == ErrorCode::kUnavailable) status = write_batch();
-  stats_.last_commit_us.store(std::chrono::duration_cast<std::chrono::microseconds>(
-                                  std::chrono::steady_clock::now() - started)
-                                  .count());
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  stats_.last_commit_us.store(
+      std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
+  if (settings_.on_commit) settings_.on_commit(elapsed, batch.size());
   stats_.batches.fetch_add(1);
   stats_.last_batch_requests.store(batch.size());
   if (!status && status.error().code != ErrorCode::kUnavailable && batch.size() > 1) {

@@ -8,6 +8,7 @@
 // Retry-After (never an unbounded buffer in memory; never 429, which Alertmanager drops).
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -25,6 +26,9 @@ struct WriterSettings {
   std::size_t max_queued_requests = 4096;  // past it: submit() refuses (503)
   std::size_t max_batch_alerts = 10000;    // alerts per transaction
   domain::IngestionSettings ingestion;
+  // Told about each batch after its transaction (metrics), on the writer thread: how long the
+  // commit took, retries included, and how many requests it carried. May be empty.
+  std::function<void(std::chrono::steady_clock::duration, std::size_t requests)> on_commit;
 };
 
 struct WriterStats {

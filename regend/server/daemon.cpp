@@ -9,12 +9,14 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/array.hpp>
 
+#include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
 #include <thread>
 
 #include "common/logging.h"
+#include "common/metrics.h"
 #include "common/version.h"
 #include "regend/admin/admin_server.h"
 #include "regend/admin/commands.h"
@@ -27,7 +29,10 @@
 #include "regend/middleware/access_log.h"
 #include "regend/middleware/client_address.h"
 #include "regend/middleware/webhook_auth.h"
+#include "regend/ratelimit/request_limiter.h"
 #include "regend/router/router.h"
+#include "regend/server/daemon_gauges.h"
+#include "regend/server/http_metrics.h"
 #include "regend/server/systemd.h"
 #include "regend/storage/open_store.h"
 #include "regend/storage/store_executor.h"
@@ -49,6 +54,11 @@ constexpr auto kStorePingInterval = std::chrono::milliseconds(1000);
 // and PostgreSQL's connection pool both serve several at once); past the queue: 503.
 constexpr std::size_t kStoreExecutorThreads = 4;
 constexpr std::size_t kStoreExecutorQueue = 1024;
+// /ready fails when the store's last answer is older than this: a ping hung on an unreachable
+// database reports nothing by itself.
+constexpr auto kReadyMaxPingAge = 3 * kStorePingInterval;
+// How often refilled rate-limit buckets are swept (take() also drops them lazily).
+constexpr auto kRateLimitSweepInterval = std::chrono::seconds(10);
 
 domain::Timestamp wall_clock() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
@@ -108,7 +118,10 @@ class Daemon::Impl {
  private:
   void watch_signals();
   void on_signal(int signal_number);
+  void begin_drain(std::chrono::milliseconds limit);
   void on_drain_timeout();
+  void sweep_rate_limits();
+  void register_store_metrics();
   void finish_drain();
   void watchdog_tick();
 
@@ -121,6 +134,14 @@ class Daemon::Impl {
 
   asio::io_context control_{1};
   asio::signal_set signals_;  // constructed before any io thread exists: no signal is missed
+  // Declared before everything that holds references to its children (writer, server).
+  metrics::Registry metrics_;
+  metrics::Histogram* commit_duration_ = nullptr;
+  metrics::Histogram* batch_size_ = nullptr;
+  std::unique_ptr<HttpMetrics> http_metrics_;
+  std::unique_ptr<api::WebhookMetrics> webhook_metrics_;
+  std::unique_ptr<ratelimit::RequestLimiter> limiter_;
+  std::atomic<bool> not_ready_{false};  // /ready's draining check: set when a drain begins
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<storage::StoreMonitor> store_monitor_;
   std::unique_ptr<ingest::ProviderRegistry> providers_;
@@ -141,6 +162,8 @@ class Daemon::Impl {
   uint64_t drain_open_at_start_ = 0;
   std::vector<std::function<void(const admin::DrainReport&)>> drain_waiters_;
   asio::steady_timer drain_timer_{control_};
+  asio::steady_timer grace_timer_{control_};
+  asio::steady_timer sweep_timer_{control_};
 
   std::optional<std::chrono::microseconds> watchdog_;
   asio::steady_timer watchdog_timer_{control_};
@@ -155,13 +178,20 @@ Status Daemon::Impl::start() {
   if (Status migrated = store_->migrate(); !migrated) return migrated;
   store_monitor_ = std::make_unique<storage::StoreMonitor>(*store_, kStorePingInterval);
   store_monitor_->start();
+  register_store_metrics();
   const ingest::ProviderSettings settings = provider_settings(config_);
   providers_ = std::make_unique<ingest::ProviderRegistry>(settings);
   writer_ = std::make_unique<ingest::GroupCommitWriter>(
       *store_,
       ingest::WriterSettings{.max_queued_requests = config_.storage.write_queue,
                              .max_batch_alerts = config_.storage.max_batch_alerts,
-                             .ingestion = {.auto_resolve = config_.incidents.auto_resolve}},
+                             .ingestion = {.auto_resolve = config_.incidents.auto_resolve},
+                             .on_commit =
+                                 [this](Clock::duration elapsed, std::size_t requests) {
+                                   commit_duration_->observe(
+                                       std::chrono::duration<double>(elapsed).count());
+                                   batch_size_->observe(static_cast<double>(requests));
+                                 }},
       wall_clock);
   writer_->start();
   if (config_.webhooks.sns_confirm_subscriptions) {
@@ -190,7 +220,18 @@ Status Daemon::Impl::start() {
   routes.api.executor = executor_.get();
   routes.api.authenticator = authenticator_.get();
   routes.api.clock = wall_clock;
+  limiter_ = std::make_unique<ratelimit::RequestLimiter>(config_.rate_limit, metrics_);
+  webhook_metrics_ = std::make_unique<api::WebhookMetrics>(metrics_);
+  routes.api.limiter = limiter_.get();
+  routes.limiter = limiter_.get();
+  routes.webhook_metrics = webhook_metrics_.get();
+  routes.registry = &metrics_;
+  routes.readiness = api::ReadinessSources{.store = store_monitor_.get(),
+                                           .backend = std::string(store_->backend()),
+                                           .max_ping_age = kReadyMaxPingAge,
+                                           .draining = &not_ready_};
   api::register_routes(router_, routes);
+  http_metrics_ = std::make_unique<HttpMetrics>(metrics_);
   client_resolver_ =
       std::make_unique<middleware::ClientAddressResolver>(config_.server.trusted_proxies);
   server_ = std::make_unique<http::Server>(
@@ -199,7 +240,12 @@ Status Daemon::Impl::start() {
         request.client_address =
             client_resolver_->resolve(request.client, request.header_list("X-Forwarded-For"));
         return router_.dispatch(request, std::move(responder));
-      });
+      },
+      http_metrics_.get());
+  add_daemon_gauges(metrics_, GaugeSources{.http = &server_->stats(),
+                                           .writer = &writer_->stats(),
+                                           .store = store_monitor_.get(),
+                                           .limiter = limiter_.get()});
   if (Status listening = server_->listen(config_.server.listen); !listening) return listening;
   admin::register_commands(registry_, owner_);
   admin::TokenCommandContext tokens;
@@ -219,6 +265,7 @@ int Daemon::Impl::run() {
   watch_signals();
   watchdog_ = systemd::watchdog_interval();
   if (watchdog_) watchdog_tick();
+  sweep_rate_limits();
   std::string listeners = join(server_->listening_addresses());
   spdlog::info("regend {} serving HTTP on {} with {} io threads; admin socket {}", kVersion,
                listeners, server_->io_threads(), admin_->path());
@@ -264,10 +311,26 @@ void Daemon::Impl::drain(std::optional<std::chrono::milliseconds> timeout,
   drain_waiters_.push_back(std::move(done));
   if (draining_) return;  // join the drain under way
   draining_ = true;
+  // Readiness fails first; accepting stops only after the grace, so a load balancer polling
+  // /ready stops sending before connections would be refused.
+  not_ready_.store(true);
+  const std::chrono::milliseconds limit = timeout.value_or(config_.server.drain_timeout);
+  const std::chrono::milliseconds grace = config_.server.drain_grace;
+  if (grace.count() == 0) return begin_drain(limit);
+  spdlog::info("draining: /ready answers 503; drain grace {} before accepting stops",
+               config::format_duration(grace));
+  systemd::notify("STOPPING=1\nSTATUS=Drain grace: readiness 503 for " +
+                  config::format_duration(grace));
+  grace_timer_.expires_after(grace);
+  grace_timer_.async_wait([this, limit](boost::system::error_code ec) {
+    if (!ec) begin_drain(limit);
+  });
+}
+
+void Daemon::Impl::begin_drain(std::chrono::milliseconds limit) {
   drain_started_ = Clock::now();
   const http::ServerStats& stats = server_->stats();
   drain_open_at_start_ = stats.open_connections.load();
-  std::chrono::milliseconds limit = timeout.value_or(config_.server.drain_timeout);
   spdlog::info("draining: {} connection(s) open, {} request(s) in flight, timeout {}",
                drain_open_at_start_, stats.in_flight_requests.load(),
                config::format_duration(limit));
@@ -297,6 +360,7 @@ void Daemon::Impl::finish_drain() {
   drain_finished_ = true;
   drain_timer_.cancel();
   watchdog_timer_.cancel();
+  sweep_timer_.cancel();
   const http::ServerStats& stats = server_->stats();
   admin::DrainReport report;
   report.timed_out = drain_timed_out_;
@@ -337,6 +401,7 @@ Result<admin::ReloadReport> Daemon::Impl::reload() {
       config::diff(started_config_, loaded.config).needs_restart;
   config_ = std::move(loaded.config);
   server_->apply_limits(http::Limits::from(config_.server));
+  limiter_->apply(config_.rate_limit);
   logging::set_level(*logging::parse_level(config_.log.level));
   middleware::set_access_log_enabled(config_.log.access_log);
   for (const std::string& key : needs_restart) {
@@ -363,6 +428,28 @@ void Daemon::Impl::watchdog_tick() {
   watchdog_timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec) watchdog_tick();
   });
+}
+
+void Daemon::Impl::sweep_rate_limits() {
+  limiter_->expire();
+  sweep_timer_.expires_after(kRateLimitSweepInterval);
+  sweep_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) sweep_rate_limits();
+  });
+}
+
+void Daemon::Impl::register_store_metrics() {
+  commit_duration_ = &metrics_
+                          .histogram("regen_store_commit_duration_seconds",
+                                     "Time to run and commit one group-commit transaction, "
+                                     "retries included.",
+                                     {}, metrics::default_duration_buckets())
+                          .with(std::span<const std::string_view>{});
+  batch_size_ =
+      &metrics_
+           .histogram("regen_store_batch_size", "Webhook requests committed in one transaction.",
+                      {}, {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000})
+           .with(std::span<const std::string_view>{});
 }
 
 json::object Daemon::Impl::storage_status() const {

@@ -32,6 +32,14 @@ void StoreMonitor::start() {
 
 void StoreMonitor::check() {
   Status ping = store_.ping();
+  std::optional<int64_t> outbox;
+  if (ping) {
+    Status counted = store_.read([&outbox](ReadTx& tx) {
+      outbox = tx.count_outbox();
+      return Status{};
+    });
+    if (!counted) outbox.reset();
+  }
   std::lock_guard lock(mutex_);
   // Log transitions only: a down store is one warning, not one per interval.
   if (ping.ok() != health_.up || health_.checked_at == std::chrono::steady_clock::time_point{}) {
@@ -44,6 +52,7 @@ void StoreMonitor::check() {
   health_.up = ping.ok();
   health_.error = ping ? std::string() : ping.error().message;
   health_.checked_at = std::chrono::steady_clock::now();
+  if (outbox) health_.outbox_pending = outbox;
 }
 
 StoreHealth StoreMonitor::health() const {

@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -17,6 +19,7 @@ struct StoreHealth {
   bool up = false;
   std::string error;  // the last failure, when !up
   std::chrono::steady_clock::time_point checked_at{};
+  std::optional<int64_t> outbox_pending;  // counted with each successful ping (metrics)
 };
 
 class StoreMonitor {

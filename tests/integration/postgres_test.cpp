@@ -86,6 +86,33 @@ TEST_CASE("postgres: while the database is down webhooks get 503 + Retry-After, 
         std::vector<std::string>{"before", "after"});
 }
 
+TEST_CASE("postgres: /ready answers 503 naming the store while it is down, health stays 200") {
+  std::string url = fresh_database();
+  RegendProcess regend({.extra_args = {"--database-url", url}});
+  auto ready = [&](std::string* body = nullptr) {
+    auto response = regen::test::http_request(regend.port(), "GET", "/ready");
+    if (response && body != nullptr) *body = response->body;
+    return response ? response->status : 0;
+  };
+  REQUIRE(ready() == 200);
+
+  server().stop();
+  CHECK(regen::test::wait_until([&] { return ready() == 503; }));
+  std::string body;
+  CHECK(ready(&body) == 503);
+  json::object down = json::parse(body).as_object();
+  CHECK(down.at("failing").as_array().at(0).as_string() == "store");
+  CHECK(down.at("checks").at("store").at("status").as_string() == "fail");
+  CHECK(down.at("checks").at("store").at("backend").as_string() == "postgres");
+  CHECK(down.at("checks").at("draining").as_bool() == false);
+  auto health = regen::test::http_request(regend.port(), "GET", "/health");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+
+  server().start();
+  CHECK(regen::test::wait_until([&] { return ready() == 200; }, 30s));
+}
+
 TEST_CASE("postgres: several instances starting together on one database migrate safely") {
   std::string url = fresh_database();
   std::vector<std::unique_ptr<RegendProcess>> instances;

@@ -58,6 +58,9 @@ RegendProcess::RegendProcess(RegendOptions options) {
     argv.push_back(config_path_);
   }
   argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
+  // Tests of drain mechanics would each wait out the production default grace; tests of the
+  // grace itself set this variable.
+  options.env.emplace("REGEN_SERVER_DRAIN_GRACE", "0s");
   process_ = std::make_unique<Subprocess>(
       argv, log_path_, options.env,
       std::vector<std::string>{"NOTIFY_SOCKET", "WATCHDOG_USEC", "JOURNAL_STREAM", "REGEN_CONFIG"});

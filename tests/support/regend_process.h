@@ -17,6 +17,7 @@ namespace regen::test {
 struct RegendOptions {
   std::string config_toml;  // written to <tmp>/regend.toml and passed with --config
   std::vector<std::string> extra_args;
+  // REGEN_SERVER_DRAIN_GRACE defaults to "0s" here (set it to test the grace).
   std::map<std::string, std::string> env;
   bool wait_ready = true;  // wait until the admin socket answers `status`
 };
