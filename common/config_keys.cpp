@@ -393,7 +393,7 @@ std::vector<KeyDef> build_table() {
       key("server.drain_timeout", Reload::kYes, &C::server, &S::drain_timeout, timeout,
           "On SIGTERM or drain, longest wait for in-flight requests before exiting."),
       key("server.drain_grace", Reload::kYes, &C::server, &S::drain_grace,
-          Duration{.min = 0ms, .max = 1h},
+          Duration{.min = 0ms, .max = 1min},
           "On SIGTERM or drain, how long /ready answers 503 before accepting stops."),
       key("server.trusted_proxies", Reload::kNo, &C::server, &S::trusted_proxies,
           ListOf<CidrBlock>{},

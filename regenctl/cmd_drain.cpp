@@ -27,6 +27,8 @@ constexpr const char kDescription[] =
 constexpr std::chrono::seconds kAssumedDrainTimeout{60};
 // Time for the daemon to force-close what is left and send its reply after its timeout.
 constexpr std::chrono::seconds kReplyMargin{10};
+// The longest server.drain_grace: with --timeout the daemon's own grace is not asked for.
+constexpr std::chrono::seconds kMaxDrainGrace{60};
 
 struct DrainOptions {
   double timeout_s = 0;
@@ -42,28 +44,38 @@ std::string elapsed_text(const json::value& data) {
   return ms ? format_elapsed_ms(*ms) : std::string(kMissing);
 }
 
-// How long the daemon may take to drain without --timeout: its configured drain_timeout, read
-// from `status` so that a long drain_timeout does not make regenctl give up early.
-std::chrono::milliseconds configured_drain_timeout(const CommandContext& context) {
+struct DrainTimes {
+  std::chrono::milliseconds timeout = kAssumedDrainTimeout;
+  std::chrono::milliseconds grace{0};  // readiness 503 before the drain proper begins
+};
+
+// The daemon's configured drain_timeout and drain_grace, read from `status` so that long ones
+// do not make regenctl give up early.
+DrainTimes configured_drain_times(const CommandContext& context) {
   AdminResult status =
       call_admin(context.globals.socket_path, admin::Request{"status", {}},
                  CallTimeouts{context.globals.timeout(), context.globals.timeout()});
+  DrainTimes times;
   if (status) {
     if (auto ms = as_number(find_member(status.data(), {"drain_timeout_ms"}))) {
-      return std::chrono::milliseconds(static_cast<int64_t>(*ms));
+      times.timeout = std::chrono::milliseconds(static_cast<int64_t>(*ms));
+    }
+    if (auto ms = as_number(find_member(status.data(), {"drain_grace_ms"}))) {
+      times.grace = std::chrono::milliseconds(static_cast<int64_t>(*ms));
     }
   }
-  return kAssumedDrainTimeout;
+  return times;
 }
 
 int run_drain(const CommandContext& context, const DrainOptions& options) {
   admin::Request request{"drain", {}};
   std::chrono::milliseconds wait{0};
   if (options.timeout_flag->count() == 0) {
-    wait = configured_drain_timeout(context);
+    const DrainTimes configured = configured_drain_times(context);
+    wait = configured.timeout + configured.grace;
   } else {
-    wait = seconds_to_ms(options.timeout_s);
-    request.args["timeout_ms"] = wait.count();
+    request.args["timeout_ms"] = seconds_to_ms(options.timeout_s).count();
+    wait = seconds_to_ms(options.timeout_s) + kMaxDrainGrace;
   }
   return run_command(context.globals, request, wait + kReplyMargin, [&](const json::value& data) {
     if (context.globals.output == OutputFormat::kJson) {

@@ -487,6 +487,7 @@ json::object Daemon::Impl::status() const {
                                 {"total", stats.requests_total.load()}}},
       {"draining", draining_},
       {"drain_timeout_ms", static_cast<int64_t>(config_.server.drain_timeout.count())},
+      {"drain_grace_ms", static_cast<int64_t>(config_.server.drain_grace.count())},
       // The store arrives with ingestion; until then the file is named but not opened.
       {"storage", storage_status()},
   };

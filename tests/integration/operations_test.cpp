@@ -112,7 +112,12 @@ TEST_CASE("metrics: a live scrape passes promtool check metrics") {
   RegendProcess regend;
   REQUIRE(post_generic(regend.port(), "promtool-1") == 200);
   REQUIRE(http_request(regend.port(), "GET", "/no/such/path"));
-  auto response = http_request(regend.port(), "GET", "/metrics");
+  // Request metrics are recorded just after each response is written: wait for the 404's.
+  std::optional<regen::test::HttpResponse> response;
+  CHECK(wait_until([&] {
+    response = http_request(regend.port(), "GET", "/metrics");
+    return response && response->body.find("route=\"unmatched\"") != std::string::npos;
+  }));
   REQUIRE(response);
   CHECK(response->status == 200);
   CHECK(response->header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8");
@@ -151,16 +156,22 @@ TEST_CASE("metrics: counters move with the traffic that should move them") {
   REQUIRE(post_generic(regend.port(), "moves-2") == 429);  // burst of 3 used up
   REQUIRE(http_request(regend.port(), "GET", "/no/such/path"));
 
-  const std::string after = scrape(regend);
+  // Request metrics are recorded just after the response is written, so the scrape may
+  // overtake the last request's update by a moment: wait for it.
+  const std::string unmatched =
+      R"(regen_http_requests_total{route="unmatched",method="GET",code="404"})";
+  const std::string webhook_ok =
+      R"(regen_http_requests_total{route="/api/v1/webhooks/{source}",method="POST",code="200"})";
+  std::string after;
+  CHECK(wait_until([&] {
+    after = scrape(regend);
+    return sample(after, unmatched) == 1 && sample(after, health) == health_before + 5 &&
+           sample(after, webhook_ok) == 2;
+  }));
   CHECK(sample(after, health) == health_before + 5);
-  CHECK(sample(after, R"(regen_http_requests_total{route="unmatched",method="GET",code="404"})") ==
-        1);
-  CHECK(
-      sample(
-          after,
-          R"(regen_http_requests_total{route="/api/v1/webhooks/{source}",method="POST",code="200"})") ==
-      2);
-  CHECK(sample(after, R"(regen_http_request_duration_seconds_count{route="/health"})") >=
+  CHECK(sample(after, unmatched) == 1);
+  CHECK(sample(after, webhook_ok) == 2);
+  CHECK(sample(after, R"(regen_http_request_duration_seconds_count{route="/health"})") ==
         health_before + 5);
   CHECK(sample(after, R"(regen_alerts_received_total{source="generic"})") == 2);
   CHECK(sample(after, R"(regen_alerts_deduplicated_total{source="generic"})") == 1);
