@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -301,4 +302,18 @@ TEST_CASE("rate limit: memory stays bounded under a flood from 100k client addre
   CHECK(sample(metrics, "regen_rate_limit_buckets") <= 20000);
   CHECK(after - before < 32 * 1024);
   WARN("flood: " << sent << " addresses, RSS " << before << " -> " << after << " KiB");
+}
+
+TEST_CASE("rate limit: a reload applies new limits to a running daemon") {
+  RegendProcess regend(
+      {.config_toml = "[rate_limit]\nwebhooks_per_minute = 1\nwebhooks_burst = 1\n"});
+  REQUIRE(post_generic(regend.port(), "reload-1") == 200);
+  REQUIRE(post_generic(regend.port(), "reload-2") == 429);
+  regend.dir().write("regend.toml",
+                     "[rate_limit]\nwebhooks_per_minute = 1\nwebhooks_burst = 1\n"
+                     "exempt = [\"127.0.0.1\"]\n");
+  json::object reply = regend.admin("reload");
+  REQUIRE(reply.at("ok").as_bool());
+  CHECK(json::serialize(reply.at("data").at("applied")) == R"(["rate_limit.exempt"])");
+  CHECK(post_generic(regend.port(), "reload-3") == 200);
 }
