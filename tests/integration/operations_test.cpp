@@ -300,7 +300,11 @@ TEST_CASE("rate limit: memory stays bounded under a flood from 100k client addre
                << " KiB");
   const std::string metrics = scrape(regend);
   CHECK(sample(metrics, "regen_rate_limit_buckets") <= 20000);
+#ifndef __SANITIZE_ADDRESS__
+  // AddressSanitizer keeps freed memory in quarantine (256 MiB by default) and maps shadow
+  // memory, so RSS says nothing about the limiter there; the bucket count above still does.
   CHECK(after - before < 32 * 1024);
+#endif
   WARN("flood: " << sent << " addresses, RSS " << before << " -> " << after << " KiB");
 }
 
