@@ -9,6 +9,7 @@ PACKAGES=(
   libcli11-dev libsqlitecpp-dev libsqlite3-dev libpq-dev libhiredis-dev libtoml11-dev
   catch2 libspdlog-dev libssl-dev libsystemd-dev
   postgresql redis-server
+  systemd  # systemd-socket-activate and systemd-analyze, for the socket activation and unit tests
   prometheus  # for promtool, which checks the /metrics exposition in the tests
 )
 

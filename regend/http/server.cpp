@@ -53,6 +53,7 @@ class Server::Impl {
   }
 
   Status listen(const config::ListenAddress& address);
+  Status adopt(int fd);
   void start();
   void begin_drain(std::function<void()> on_drained);
   void close_all();
@@ -125,6 +126,43 @@ Status Server::Impl::listen(const config::ListenAddress& address) {
   return {};
 }
 
+Status Server::Impl::adopt(int fd) {
+  int listening = 0;
+  socklen_t option_length = sizeof(listening);
+  sockaddr_storage storage{};
+  socklen_t length = sizeof(storage);
+  if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &option_length) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "inherited socket " + std::to_string(fd) + ": " + strerror(errno)};
+  }
+  int type = 0;
+  option_length = sizeof(type);
+  ::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &option_length);
+  const bool v6 = storage.ss_family == AF_INET6;
+  if (listening == 0 || type != SOCK_STREAM || (!v6 && storage.ss_family != AF_INET)) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "inherited socket " + std::to_string(fd) +
+                     " is not a listening TCP socket (a .socket unit needs ListenStream= with an "
+                     "IP address and port)"};
+  }
+  char host[INET6_ADDRSTRLEN] = {};
+  uint16_t port = 0;
+  if (v6) {
+    const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(&storage);
+    inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
+    port = ntohs(sin6->sin6_port);
+  } else {
+    const auto* sin = reinterpret_cast<const sockaddr_in*>(&storage);
+    inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host));
+    port = ntohs(sin->sin_port);
+  }
+  listen_fds_.push_back(fd);
+  listen_v6_.push_back(v6);
+  addresses_.push_back(config::ListenAddress{host, port}.to_string());
+  return {};
+}
+
 void Server::Impl::start() {
   unsigned index = 0;
   for (auto& worker : workers_) {
@@ -182,9 +220,15 @@ void Server::Impl::begin_drain(std::function<void()> on_drained) {
       acceptor.close(ignored);
     }
     for (Connection* conn : worker.connections) {
-      if (conn->phase == Connection::Phase::kIdle && conn->socket.available() == 0) {
+      if (conn->phase != Connection::Phase::kIdle || conn->socket.available() != 0) continue;
+      if (conn->served_a_request) {
         owner_.stats_.drain_idle_closed.fetch_add(1);
         conn->cancel();
+      } else {
+        // Accepted but its first request not read yet: give it a short while (worker.h).
+        if (conn->deadline > detail::Clock::now() + detail::kDrainFirstRequestWait) {
+          conn->set_deadline(detail::kDrainFirstRequestWait);
+        }
       }
     }
   });
@@ -244,6 +288,7 @@ Server::Server(unsigned io_threads, Limits limits, Dispatch dispatch, RequestObs
 Server::~Server() { stop(); }
 
 Status Server::listen(const config::ListenAddress& address) { return impl_->listen(address); }
+Status Server::adopt(int fd) { return impl_->adopt(fd); }
 std::vector<std::string> Server::listening_addresses() const { return impl_->addresses_; }
 void Server::start() { impl_->start(); }
 void Server::begin_drain(std::function<void()> on_drained) {

@@ -70,6 +70,11 @@ class Server {
   // Binds and listens on `address` (port 0: the kernel picks; listening_addresses() tells).
   // Call before start(). Fails with a message naming the address and the OS error.
   Status listen(const config::ListenAddress& address);
+  // Serves on an already listening TCP socket handed over by a supervisor (systemd socket
+  // activation). The server owns `fd` from now on; the supervisor keeps its own copy, so the
+  // socket outlives this process and connections arriving between two instances wait in its
+  // backlog. Fails, closing nothing, if `fd` is not a listening IPv4/IPv6 stream socket.
+  Status adopt(int fd);
   std::vector<std::string> listening_addresses() const;
 
   // Starts the io threads and accepting.

@@ -242,11 +242,15 @@ asio::awaitable<bool> serve_one(Worker& worker, const SessionServices& services,
                                 beast::flat_buffer& buffer) {
   std::shared_ptr<const Limits> limits = worker.limits;
   if (buffer.size() == 0) {
-    // Draining: a connection with nothing to read closes; one whose next request is already
-    // in the kernel buffer is served (with Connection: close).
-    if (services.draining->load() && conn.socket.available() == 0) co_return false;
+    // Draining: a connection idle between requests closes; one whose next request is already
+    // in the kernel buffer is served (with Connection: close), and so is the first request of
+    // a connection that has not sent one yet, if it comes soon (worker.h).
+    const bool draining = services.draining->load();
+    if (draining && conn.served_a_request && conn.socket.available() == 0) co_return false;
     conn.phase = Connection::Phase::kIdle;
-    conn.set_deadline(limits->idle_timeout);
+    conn.set_deadline(draining ? std::min<Clock::duration>(limits->idle_timeout,
+                                                           kDrainFirstRequestWait)
+                               : Clock::duration(limits->idle_timeout));
     auto [ec] = co_await conn.socket.async_wait(tcp::socket::wait_read, kNoThrow);
     if (ec || conn.phase == Connection::Phase::kClosing) co_return false;
   }
@@ -323,6 +327,7 @@ asio::awaitable<bool> serve_one(Worker& worker, const SessionServices& services,
                                         ? request.client
                                         : std::string_view(request.client_address),
                           .peer = conn.peer});
+  conn.served_a_request = true;
   if (written > 0) {
     in_flight.answered();
     if (services.observer != nullptr) {

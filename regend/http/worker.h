@@ -42,12 +42,19 @@ struct Connection : std::enable_shared_from_this<Connection> {
   bool timer_armed = false;
   bool timed_out = false;
   Phase phase = Phase::kIdle;
+  // A connection that has not sent its first request yet is not idle between requests: its
+  // client connected (perhaps into the backlog, before the drain began) and its request may
+  // still be on the wire. The drain waits briefly for it rather than closing it unanswered.
+  bool served_a_request = false;
   std::string peer;  // "127.0.0.1:51234"
   std::list<Connection*>::iterator registration;
 
  private:
   void arm();
 };
+
+// How long a drain waits for the first request on a connection that has not sent one yet.
+inline constexpr std::chrono::seconds kDrainFirstRequestWait{2};
 
 struct Worker {
   explicit Worker(Server::Impl& owner) : server(owner) {}

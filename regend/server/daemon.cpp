@@ -124,6 +124,7 @@ class Daemon::Impl {
   void register_store_metrics();
   void finish_drain();
   void watchdog_tick();
+  Status open_listeners();
 
   admin::DaemonControl& owner_;  // the Daemon, as the admin commands see it
   config::Config config_;
@@ -165,10 +166,25 @@ class Daemon::Impl {
   asio::steady_timer grace_timer_{control_};
   asio::steady_timer sweep_timer_{control_};
 
+  bool socket_activated_ = false;  // listening on sockets systemd passed in
   std::optional<std::chrono::microseconds> watchdog_;
   asio::steady_timer watchdog_timer_{control_};
   bool watchdog_ping_pending_ = false;
 };
+
+// Sockets passed in by systemd (regend.socket) win over server.listen: the supervisor holds
+// them across restarts, which is what makes a restart drop nothing (docs/OPERATIONS.md).
+Status Daemon::Impl::open_listeners() {
+  std::vector<int> inherited = systemd::inherited_sockets();
+  if (inherited.empty()) return server_->listen(config_.server.listen);
+  for (int fd : inherited) {
+    if (Status adopted = server_->adopt(fd); !adopted) return adopted;
+  }
+  socket_activated_ = true;
+  spdlog::info("using {} listening socket(s) passed in by systemd; server.listen ({}) is not used",
+               inherited.size(), config_.server.listen.to_string());
+  return {};
+}
 
 Status Daemon::Impl::start() {
   // The data directory is created by what lives in it: the SQLite store and the admin socket.
@@ -246,7 +262,7 @@ Status Daemon::Impl::start() {
                                            .writer = &writer_->stats(),
                                            .store = store_monitor_.get(),
                                            .limiter = limiter_.get()});
-  if (Status listening = server_->listen(config_.server.listen); !listening) return listening;
+  if (Status listening = open_listeners(); !listening) return listening;
   admin::register_commands(registry_, owner_);
   admin::TokenCommandContext tokens;
   tokens.store = store_.get();
@@ -467,7 +483,8 @@ json::object Daemon::Impl::status() const {
   const http::ServerStats& stats = server_->stats();
   json::array listeners;
   for (const std::string& address : server_->listening_addresses()) {
-    listeners.push_back(json::object{{"kind", "http"}, {"address", address}});
+    listeners.push_back(json::object{
+        {"kind", "http"}, {"address", address}, {"socket_activated", socket_activated_}});
   }
   listeners.push_back(json::object{{"kind", "admin"}, {"address", admin_->path()}});
   auto uptime = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started_);

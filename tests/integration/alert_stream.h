@@ -29,8 +29,11 @@ class AlertStream {
             if (response && response->status == 200) {
               std::lock_guard lock(mutex_);
               acknowledged_.insert(id);
+            } else {
+              ++failed_;
             }
           } catch (const std::exception&) {
+            ++failed_;
             return;  // connection refused: regend is gone
           }
         }
@@ -40,6 +43,12 @@ class AlertStream {
   ~AlertStream() { finish(); }
 
   int sent() const { return sent_.load(); }
+  // Requests without a 200: another status, no response, or a refused connection.
+  int failed() const { return failed_.load(); }
+  std::size_t acknowledged_count() {
+    std::lock_guard lock(mutex_);
+    return acknowledged_.size();
+  }
   // Stops sending and waits for the senders; returns the acknowledged ids.
   std::set<std::string> finish() {
     stop_ = true;
@@ -54,6 +63,7 @@ class AlertStream {
   std::vector<std::thread> threads_;
   std::atomic<bool> stop_{false};
   std::atomic<int> sent_{0};
+  std::atomic<int> failed_{0};
   std::mutex mutex_;
   std::set<std::string> acknowledged_;
 };

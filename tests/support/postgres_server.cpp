@@ -13,26 +13,12 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "tests/support/process.h"
+
 namespace regen::test {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Binds 127.0.0.1:0 and reads back the port the kernel chose. The server binds it moments
-// later; the constructor retries with another port if someone else was faster.
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error("socket() failed");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
-                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
-  ::close(fd);
-  if (!ok) throw std::runtime_error("cannot find a free port on 127.0.0.1");
-  return ntohs(address.sin_port);
-}
 
 std::string shell_quoted(const std::vector<std::string>& argv) {
   std::string out;

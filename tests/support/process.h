@@ -32,8 +32,8 @@ std::string read_file(const std::string& path);
 // its own stderr, as systemd does for services whose output goes to the journal.
 inline constexpr const char kJournalStreamIsStderr[] = "<stderr>";
 
-// A child process with stdout and stderr appended to one file. Killed (SIGKILL) on destruction
-// if still running.
+// A child process (argv[0] a path, or a name looked up in $PATH) with stdout and stderr appended
+// to one file. Killed (SIGKILL) on destruction if still running.
 class Subprocess {
  public:
   Subprocess(const std::vector<std::string>& argv, const std::string& output_file,
@@ -54,6 +54,10 @@ class Subprocess {
   pid_t pid_ = -1;
   std::optional<int> status_;
 };
+
+// Binds 127.0.0.1:0 and reads back the port the kernel chose, for a server the test starts
+// moments later (which may lose the port to someone faster: retry with another).
+int free_port();
 
 // Runs a command to completion (bounded by `timeout`), capturing its output.
 struct CommandResult {
