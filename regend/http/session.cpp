@@ -248,9 +248,9 @@ asio::awaitable<bool> serve_one(Worker& worker, const SessionServices& services,
     const bool draining = services.draining->load();
     if (draining && conn.served_a_request && conn.socket.available() == 0) co_return false;
     conn.phase = Connection::Phase::kIdle;
-    conn.set_deadline(draining ? std::min<Clock::duration>(limits->idle_timeout,
-                                                           kDrainFirstRequestWait)
-                               : Clock::duration(limits->idle_timeout));
+    conn.set_deadline(draining
+                          ? std::min<Clock::duration>(limits->idle_timeout, kDrainFirstRequestWait)
+                          : Clock::duration(limits->idle_timeout));
     auto [ec] = co_await conn.socket.async_wait(tcp::socket::wait_read, kNoThrow);
     if (ec || conn.phase == Connection::Phase::kClosing) co_return false;
   }

@@ -148,8 +148,7 @@ TEST_CASE("systemd: regend serves on the socket it inherits and ignores server.l
   const json::array& listeners = data.at("listeners").as_array();
   REQUIRE(!listeners.empty());
   CHECK(listeners[0].at("kind").as_string() == "http");
-  CHECK(listeners[0].at("address").as_string() ==
-        "127.0.0.1:" + std::to_string(regend.port()));
+  CHECK(listeners[0].at("address").as_string() == "127.0.0.1:" + std::to_string(regend.port()));
   CHECK(listeners[0].at("socket_activated").as_bool());
   CHECK(regend.output().find("passed in by systemd") != std::string::npos);
 }
@@ -163,8 +162,8 @@ TEST_CASE("systemd: restarts through the inherited socket drop no request and lo
   for (int restart = 0; restart < kRestarts; ++restart) {
     // Let the instance take part of the stream before it is replaced.
     const std::size_t before = stream.acknowledged_count();
-    REQUIRE(regen::test::wait_until([&] { return stream.acknowledged_count() >= before + 100; },
-                                    20s));
+    REQUIRE(
+        regen::test::wait_until([&] { return stream.acknowledged_count() >= before + 100; }, 20s));
     REQUIRE(::kill(pid, SIGTERM) == 0);  // what `systemctl restart` sends first
     pid = regend.wait_for_new_instance(pid);
   }
@@ -190,12 +189,13 @@ TEST_CASE("systemd: restarts through the inherited socket drop no request and lo
 }
 
 TEST_CASE("systemd: the service unit's exposure score is at most 2.0") {
-  auto result = regen::test::run_command(
-      {"systemd-analyze", "security", "--offline=true", REGEN_SOURCE_DIR "/systemd/regend.service"});
+  auto result = regen::test::run_command({"systemd-analyze", "security", "--offline=true",
+                                          REGEN_SOURCE_DIR "/systemd/regend.service"});
   INFO(result.output);
   REQUIRE(result.exit_code == 0);
   std::smatch match;
-  REQUIRE(std::regex_search(result.output, match,
-                            std::regex(R"(Overall exposure level for regend\.service: ([0-9.]+))")));
+  REQUIRE(
+      std::regex_search(result.output, match,
+                        std::regex(R"(Overall exposure level for regend\.service: ([0-9.]+))")));
   CHECK(std::stod(match[1].str()) <= 2.0);
 }
