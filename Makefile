@@ -10,7 +10,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 CMAKE_FLAGS ?=
 
-.PHONY: run test deps build build-asan unit-test asan-test format format-check clean
+.PHONY: run test deps build build-asan unit-test asan-test format format-check clean install
 
 deps:
 	./scripts/install-deps.sh
@@ -33,6 +33,12 @@ unit-test: build
 asan-test: build-asan
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+# Installs into PREFIX (default /usr/local; the configuration always goes to /etc/regend, and is
+# never overwritten) under DESTDIR if set. docs/OPERATIONS.md has the steps that follow.
+PREFIX ?= /usr/local
+install: build
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
 
 format-check: deps
 	./scripts/check-format.sh
