@@ -34,6 +34,9 @@ void add_alerts_command(CLI::App& app, CommandContext& context);
 // `ack`, `resolve` and `note` under the `incidents` group; add_incidents_command calls it.
 void add_incident_change_commands(CLI::App& incidents, CommandContext& context);
 
+// `bench run|report`: the load generator (regenctl/bench/).
+void add_bench_command(CLI::App& app, CommandContext& context);
+
 // The `status` table for a status reply's data; any field missing or mistyped shows as "-".
 std::string render_status_table(const boost::json::value& data);
 

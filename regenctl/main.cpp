@@ -80,6 +80,7 @@ int main(int argc, char** argv) {
   regen::ctl::add_tokens_command(app, context);
   regen::ctl::add_incidents_command(app, context);
   regen::ctl::add_alerts_command(app, context);
+  regen::ctl::add_bench_command(app, context);
 
   try {
     app.parse(argc, argv);
