@@ -80,6 +80,10 @@ int main(int argc, char** argv) {
   regen::ctl::add_tokens_command(app, context);
   regen::ctl::add_incidents_command(app, context);
   regen::ctl::add_alerts_command(app, context);
+  // Temporary home for `bench seed` until the `bench` group (cmd_bench.cpp) is merged.
+  CLI::App* bench = app.add_subcommand("bench", "Benchmark tools.");
+  bench->require_subcommand(1);
+  regen::ctl::add_bench_seed_command(*bench, context);
 
   try {
     app.parse(argc, argv);
