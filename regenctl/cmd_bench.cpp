@@ -314,7 +314,7 @@ void add_bench_command(CLI::App& app, CommandContext& context) {
   bench->require_subcommand(1);
   add_run_command(*bench, context);
   add_report_command(*bench, context);
-  // `bench seed` (cmd_bench_seed.cpp) is added here: add_bench_seed_command(*bench, context).
+  add_bench_seed_command(*bench, context);  // cmd_bench_seed.cpp
 }
 
 }  // namespace regen::ctl

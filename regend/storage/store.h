@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -58,6 +59,15 @@ struct TimelineEntry {
   std::string actor;         // "system" or a token's name
   std::string payload_json;  // compact JSON object
   Timestamp at{};
+};
+
+// One occurrence of an alert linked to an incident (a row of incident_alerts).
+struct AlertLink {
+  int64_t incident_id = 0;
+  int64_t alert_id = 0;
+  int64_t occurrence = 1;
+  Timestamp linked_at{};
+  std::optional<Timestamp> resolved_at;
 };
 
 struct OutboxEvent {
@@ -240,6 +250,19 @@ class WriteTx : public ReadTx {
   // Revokes the token with this name that is not revoked yet; false when there is none.
   virtual bool revoke_token(std::string_view name, Timestamp at) = 0;
   virtual void touch_token(int64_t id, Timestamp at) = 0;
+
+  // Bulk loading of synthetic data sets for benchmarks (the admin command bench.seed): many
+  // rows per statement, and none of the logic of the operations above (no dedup, routing,
+  // grouping or outbox). The inserts give each row its id (and each incident its
+  // incident_number, both in row order) and store every column, acknowledged_at included.
+  // REQUIRES: the rows' ids are 0; the alerts' (source, external_id) are not stored yet (a
+  // duplicate throws StoreError and fails the transaction).
+  virtual void bulk_insert_incidents(std::span<IncidentRow> rows) = 0;
+  virtual void bulk_insert_alerts(std::span<AlertRow> rows) = 0;
+  // REQUIRES: the incidents and alerts exist.
+  virtual void bulk_insert_links(std::span<const AlertLink> links) = 0;
+  // Entry ids are assigned by the store (entry.id is ignored).
+  virtual void bulk_append_timeline(std::span<const TimelineEntry> entries) = 0;
 };
 
 class Store {
