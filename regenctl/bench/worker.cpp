@@ -145,7 +145,7 @@ void Worker::loop() {
       next_publish_ns_ = now + kPublishNs;
     }
     flush_writes();
-    wait_events(now, next_wakeup(now));
+    wait_events(next_wakeup(now));
   }
 }
 
@@ -172,9 +172,11 @@ int64_t Worker::next_wakeup(int64_t now) const {
   return until;
 }
 
-void Worker::wait_events(int64_t now, int64_t until) {
+void Worker::wait_events(int64_t until) {
   epoll_event events[kMaxEvents];
-  const int64_t wait_ns = std::max<int64_t>(0, until - now);
+  // Measured again: handling the last round of events took time, and oversleeping would make
+  // open-model arrivals late.
+  const int64_t wait_ns = std::max<int64_t>(0, until - monotonic_ns());
   int count = -1;
   if (have_pwait2_) {
     // Nanosecond timeouts: the open model schedules arrivals finer than a millisecond.
