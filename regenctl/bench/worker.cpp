@@ -144,14 +144,15 @@ void Worker::loop() {
       publish();
       next_publish_ns_ = now + kPublishNs;
     }
-    flush_writes();
-    wait_events(next_wakeup(now));
+    wait_events(writes_due_.empty() ? next_wakeup(now) : 0);  // 0: a poll that does not wait
   }
 }
 
-// Requests on open connections are written together once the events at hand are handled, as
-// wrk does: writing each one as its predecessor's response is read trickles them to the server
-// while this thread is still busy, which skews the latency it measures.
+// Requests on open connections are written together, after the next poll, as wrk does (it
+// waits for epoll to report the socket writable): writing each one as soon as its
+// predecessor's response is read trickles requests to the server while this thread is still
+// busy with the others, which changes how the server batches them and so the latency
+// distribution measured. The poll is non-blocking while writes wait (loop()).
 void Worker::flush_writes() {
   for (std::size_t i = 0; i < writes_due_.size(); ++i) {
     Vu& vu = *vus_[writes_due_[i]];
@@ -189,6 +190,7 @@ void Worker::wait_events(int64_t until) {
     count =
         ::epoll_wait(epoll_fd_, events, kMaxEvents, static_cast<int>((wait_ns + kMs - 1) / kMs));
   }
+  flush_writes();
   for (int i = 0; i < count; ++i) {
     const uint64_t data = events[i].data.u64;
     const auto local = static_cast<uint32_t>(data & 0xffffffffu);
