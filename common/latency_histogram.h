@@ -5,9 +5,9 @@
 // Values below 2^kSubBucketBits are counted exactly. Above that, each power-of-two range
 // [2^m, 2^(m+1)) is split into 2^kSubBucketBits equal sub-buckets, so a bucket is at most
 // 1/128 of the smallest value it holds: percentiles are reported as the bucket's midpoint,
-// which is within 0.4 % of the exact sample (0.8 % in the worst rounding case) at every
-// percentile, p99.9 included. Memory is fixed (kBucketCount counters, about 43 KB); record()
-// is O(1) with no allocation; min, max, count and the sum (hence the mean) are exact.
+// which is within 1/256 (0.4 %) of the exact sample at every percentile, p99.9 included.
+// Memory is fixed (kBucketCount counters, about 43 KB); record() is O(1) with no allocation;
+// min, max, count and the sum (hence the mean) are exact.
 //
 // Values at or above kMaxTrackable are counted in the top bucket (their max and sum stay
 // exact). Not thread-safe: give each thread its own histogram and merge() them at the end.

@@ -27,9 +27,10 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char kBenchDescription[] =
-    "Load tests: run a scenario against a target and judge its thresholds, or turn saved results "
-    "into the reliability report's Markdown tables. Scenarios are TOML files (load-tests/*.toml; "
-    "the format is in docs/CLI.md).";
+    "Load tests: run a scenario against a target, or tabulate saved results. `bench run` judges "
+    "the scenario's thresholds (exit 99 when one fails); `bench report` turns results files into "
+    "the reliability report's Markdown tables. Scenarios are TOML files (load-tests/*.toml; the "
+    "format is in docs/CLI.md).";
 
 constexpr const char kRunDescription[] =
     "Run a load scenario and print a k6-style summary. SCENARIO is a .toml file, or a name looked "

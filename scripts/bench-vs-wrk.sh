@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=$2; shift 2 ;;
     --cores) cores=$2; shift 2 ;;
     --tolerance) tolerance=$2; shift 2 ;;
-    -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-vs-wrk: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -94,6 +94,7 @@ run_wrk() {
     "$target/health" >"$work/wrk.out"
   wrk_rps=$(awk '/^Requests\/sec:/ { print $2 }' "$work/wrk.out")
   wrk_p50=$(awk '$1 == "50%" { print $2 }' "$work/wrk.out" | to_us)
+  wrk_avg=$(awk '$1 == "Latency" { print $2 }' "$work/wrk.out" | to_us)
   wrk_errors=$(awk '/Non-2xx|Socket errors/ { print }' "$work/wrk.out")
   wrk_cpu=$(cpu_seconds)
 }
@@ -106,8 +107,10 @@ run_regenctl() {
   json=$(cat "$work/regenctl.json")
   ctl_rps=$(printf '%s' "$json" | grep -o '"http_reqs":{"count":[0-9]*,"rate":[0-9.eE+-]*' |
     head -n 1 | sed 's/.*"rate"://')
-  ctl_p50=$(printf '%s' "$json" | grep -o '"http_req_duration":{[^}]*}' | head -n 1 |
-    sed 's/.*"med":\([0-9.eE+-]*\).*/\1/' | awk '{ print $1 * 1000 }')
+  local trend
+  trend=$(printf '%s' "$json" | grep -o '"http_req_duration":{[^}]*}' | head -n 1)
+  ctl_p50=$(printf '%s' "$trend" | sed 's/.*"med":\([0-9.eE+-]*\).*/\1/' | awk '{ print $1 * 1000 }')
+  ctl_avg=$(printf '%s' "$trend" | sed 's/.*"avg":\([0-9.eE+-]*\).*/\1/' | awk '{ print $1 * 1000 }')
   ctl_failed=$(printf '%s' "$json" | grep -o '"http_req_failed":{"rate":[0-9.eE+-]*,"count":[0-9]*' |
     head -n 1 | sed 's/.*"count"://')
   ctl_cpu=$(cpu_seconds)
@@ -118,16 +121,22 @@ echo "target $target, $connections connections, ${duration}s per run, $rounds ro
 # Warm the target (and the page cache) before measuring.
 taskset -c "$gen_core" wrk -t1 -c"$connections" -d2s "$target/health" >/dev/null
 
-printf '%-6s %-9s %12s %12s %9s %14s\n' round tool "req/s" "p50 (us)" "cpu (s)" "req/cpu-s"
+printf '%-6s %-9s %10s %10s %10s %8s %11s\n' round tool "req/s" "p50 (us)" "avg (us)" \
+  "cpu (s)" "req/cpu-s"
 : >"$work/rows"
 for round in $(seq "$rounds"); do
   run_wrk
   run_regenctl
   for tool in wrk regenctl; do
-    if [ "$tool" = wrk ]; then rps=$wrk_rps p50=$wrk_p50 cpu=$wrk_cpu; else rps=$ctl_rps p50=$ctl_p50 cpu=$ctl_cpu; fi
+    if [ "$tool" = wrk ]; then
+      rps=$wrk_rps p50=$wrk_p50 avg=$wrk_avg cpu=$wrk_cpu
+    else
+      rps=$ctl_rps p50=$ctl_p50 avg=$ctl_avg cpu=$ctl_cpu
+    fi
     per_cpu=$(awk -v r="$rps" -v c="$cpu" -v d="$duration" \
       'BEGIN { if (c == "-" || c <= 0) print "-"; else printf "%.0f", r * d / c }')
-    printf '%-6s %-9s %12.0f %12.1f %9s %14s\n' "$round" "$tool" "$rps" "$p50" "$cpu" "$per_cpu"
+    printf '%-6s %-9s %10.0f %10.1f %10.1f %8s %11s\n' "$round" "$tool" "$rps" "$p50" "$avg" \
+      "$cpu" "$per_cpu"
     echo "$tool $rps $p50" >>"$work/rows"
   done
   [ -z "$wrk_errors" ] || echo "  wrk: $wrk_errors"
@@ -145,8 +154,8 @@ ctl_p50=$(median regenctl 3)
 awk -v wr="$wrk_rps" -v wp="$wrk_p50" -v cr="$ctl_rps" -v cp="$ctl_p50" -v tol="$tolerance" '
   BEGIN {
     rr = cr / wr; pr = cp / wp
-    printf "median    wrk       %12.0f %12.1f\n", wr, wp
-    printf "median    regenctl  %12.0f %12.1f\n", cr, cp
+    printf "median    wrk       %10.0f %10.1f\n", wr, wp
+    printf "median    regenctl  %10.0f %10.1f\n", cr, cp
     printf "ratio regenctl/wrk: req/s %.3f, p50 %.3f (tolerance %s%%)\n", rr, pr, tol
     bad = (rr < 1 - tol / 100 || rr > 1 + tol / 100 || pr < 1 - tol / 100 || pr > 1 + tol / 100)
     print bad ? "FAIL: regenctl and wrk disagree by more than the tolerance" : "PASS"

@@ -25,9 +25,15 @@ std::string table(const Row& headers, const std::vector<Row>& rows) {
     for (const std::string& cell : row) out += " " + escape(cell) + " |";
     return out + "\n";
   };
+  // Text columns align left, figures right.
+  auto is_text = [](const std::string& header) {
+    return header == "started" || header == "request" || header == "scenario" ||
+           header == "model" || header == "executor" || header == "thresholds" ||
+           header == "metric" || header == "threshold" || header == "observed" || header == "ok";
+  };
   std::string out = render_row(headers);
   out += "|";
-  for (std::size_t i = 0; i < headers.size(); ++i) out += i == 0 ? "---|" : "---:|";
+  for (const std::string& header : headers) out += is_text(header) ? "---|" : "---:|";
   out += "\n";
   for (const Row& row : rows) out += render_row(row);
   return out;

@@ -144,14 +144,15 @@ void Worker::loop() {
       publish();
       next_publish_ns_ = now + kPublishNs;
     }
-    flush_writes();
-    wait_events(now, next_wakeup(now));
+    wait_events(writes_due_.empty() ? next_wakeup(now) : 0);  // 0: a poll that does not wait
   }
 }
 
-// Requests on open connections are written together once the events at hand are handled, as
-// wrk does: writing each one as its predecessor's response is read trickles them to the server
-// while this thread is still busy, which skews the latency it measures.
+// Requests on open connections are written together, after the next poll, as wrk does (it
+// waits for epoll to report the socket writable): writing each one as soon as its
+// predecessor's response is read trickles requests to the server while this thread is still
+// busy with the others, which changes how the server batches them and so the latency
+// distribution measured. The poll is non-blocking while writes wait (loop()).
 void Worker::flush_writes() {
   for (std::size_t i = 0; i < writes_due_.size(); ++i) {
     Vu& vu = *vus_[writes_due_[i]];
@@ -172,9 +173,11 @@ int64_t Worker::next_wakeup(int64_t now) const {
   return until;
 }
 
-void Worker::wait_events(int64_t now, int64_t until) {
+void Worker::wait_events(int64_t until) {
   epoll_event events[kMaxEvents];
-  const int64_t wait_ns = std::max<int64_t>(0, until - now);
+  // Measured again: handling the last round of events took time, and oversleeping would make
+  // open-model arrivals late.
+  const int64_t wait_ns = std::max<int64_t>(0, until - monotonic_ns());
   int count = -1;
   if (have_pwait2_) {
     // Nanosecond timeouts: the open model schedules arrivals finer than a millisecond.
@@ -187,6 +190,7 @@ void Worker::wait_events(int64_t now, int64_t until) {
     count =
         ::epoll_wait(epoll_fd_, events, kMaxEvents, static_cast<int>((wait_ns + kMs - 1) / kMs));
   }
+  flush_writes();
   for (int i = 0; i < count; ++i) {
     const uint64_t data = events[i].data.u64;
     const auto local = static_cast<uint32_t>(data & 0xffffffffu);

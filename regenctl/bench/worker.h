@@ -69,7 +69,7 @@ class Worker {
   // Loop.
   void loop();
   int64_t next_wakeup(int64_t now) const;
-  void wait_events(int64_t now, int64_t until);
+  void wait_events(int64_t until);
   void on_tick(int64_t now);
   void flush_writes();
   void publish();

@@ -33,7 +33,8 @@ void check_error_bound(const std::vector<uint64_t>& samples) {
     const uint64_t exact = exact_percentile(sorted, percentile);
     const uint64_t reported = histogram.value_at_percentile(percentile);
     INFO("p" << percentile << " exact " << exact << " reported " << reported);
-    CHECK(relative_error(reported, exact) <= 0.01);
+    // The issue asks for 1 %; the midpoint of a bucket 1/128 wide is within 1/256.
+    CHECK(relative_error(reported, exact) <= 1.0 / 256);
   }
   CHECK(histogram.min() == sorted.front());
   CHECK(histogram.max() == sorted.back());
