@@ -159,21 +159,29 @@ SqlQuery page_query(SqlDialect dialect, const ListShape& list, const PageRequest
     text = "SELECT * FROM (" + merged + ") AS page ORDER BY " + list.time_column + " DESC, id DESC";
   }
   text += " LIMIT " + params.bind(limit) + " OFFSET " + params.bind(offset);
-  return SqlQuery{std::move(text), std::move(params).take(), 0};
+  return SqlQuery{std::move(text), std::move(params).take()};
 }
 
-SqlQuery count_query(SqlDialect dialect, const ListShape& list, int64_t up_to) {
-  Params params(dialect);
+Where conditions(Params& params, const ListShape& list) {
   Where where(params);
   for (const Choice& choice : list.choices) where.in(choice.column, choice.values);
   if (list.more) list.more(where);
-  const std::string table(list.table);
-  if (up_to <= 0) {
-    return SqlQuery{"SELECT COUNT(*) FROM " + table + where.text(), std::move(params).take(), 0};
-  }
-  std::string text = "SELECT COUNT(*) FROM (SELECT 1 FROM " + table + where.text() + " LIMIT " +
-                     params.bind(up_to) + ") AS matching";
-  return SqlQuery{std::move(text), std::move(params).take(), up_to};
+  return where;
+}
+
+SqlQuery count_query(SqlDialect dialect, const ListShape& list) {
+  Params params(dialect);
+  Where where = conditions(params, list);
+  std::string text = "SELECT COUNT(*) FROM " + std::string(list.table) + where.text();
+  return SqlQuery{std::move(text), std::move(params).take()};
+}
+
+SqlQuery beyond_query(SqlDialect dialect, const ListShape& list, int64_t bound) {
+  Params params(dialect);
+  Where where = conditions(params, list);
+  std::string text = "SELECT 1 FROM " + std::string(list.table) + where.text() +
+                     " LIMIT 1 OFFSET " + params.bind(std::max<int64_t>(bound, 0));
+  return SqlQuery{std::move(text), std::move(params).take()};
 }
 
 ListShape incidents(const IncidentFilter& filter) {
@@ -211,16 +219,24 @@ SqlQuery incident_page_query(SqlDialect dialect, const IncidentFilter& filter,
   return page_query(dialect, incidents(filter), page);
 }
 
-SqlQuery incident_count_query(SqlDialect dialect, const IncidentFilter& filter, int64_t up_to) {
-  return count_query(dialect, incidents(filter), up_to);
+SqlQuery incident_count_query(SqlDialect dialect, const IncidentFilter& filter) {
+  return count_query(dialect, incidents(filter));
+}
+
+SqlQuery incident_beyond_query(SqlDialect dialect, const IncidentFilter& filter, int64_t bound) {
+  return beyond_query(dialect, incidents(filter), bound);
 }
 
 SqlQuery alert_page_query(SqlDialect dialect, const AlertFilter& filter, const PageRequest& page) {
   return page_query(dialect, alerts(filter), page);
 }
 
-SqlQuery alert_count_query(SqlDialect dialect, const AlertFilter& filter, int64_t up_to) {
-  return count_query(dialect, alerts(filter), up_to);
+SqlQuery alert_count_query(SqlDialect dialect, const AlertFilter& filter) {
+  return count_query(dialect, alerts(filter));
+}
+
+SqlQuery alert_beyond_query(SqlDialect dialect, const AlertFilter& filter, int64_t bound) {
+  return beyond_query(dialect, alerts(filter), bound);
 }
 
 std::string like_contains_pattern(std::string_view text) {

@@ -44,7 +44,6 @@ using SqlValue = std::variant<int64_t, std::string>;
 struct SqlQuery {
   std::string text;
   std::vector<SqlValue> params;  // params[i] binds placeholder i + 1
-  int64_t up_to = 0;             // count queries: the most rows they count; 0: all of them
 };
 
 // Rows of one page: filter, then keyset cursor, newest first, then limit and offset (negative
@@ -60,23 +59,13 @@ SqlQuery incident_page_query(SqlDialect dialect, const IncidentFilter& filter,
 SqlQuery alert_page_query(SqlDialect dialect, const AlertFilter& filter, const PageRequest& page);
 inline constexpr std::size_t kMaxArms = 16;
 
-// One row, one column: how many rows match the filter (no cursor, limit or offset), counting
-// at most `up_to` of them when it is above 0 (reading as many index entries, whatever the
-// table's size).
-SqlQuery incident_count_query(SqlDialect dialect, const IncidentFilter& filter, int64_t up_to);
-SqlQuery alert_count_query(SqlDialect dialect, const AlertFilter& filter, int64_t up_to);
-
-// The `up_to` for a count query serving page.count_limit: one more row than the limit tells
-// "more than the limit" from "exactly the limit".
-inline int64_t count_up_to(const PageRequest& page) {
-  return page.count_limit > 0 ? page.count_limit + 1 : 0;
-}
-// Sets page.total and page.total_exact from what `count` returned.
-template <typename Row>
-void set_total(Page<Row>& page, int64_t counted, const SqlQuery& count) {
-  page.total_exact = count.up_to <= 0 || counted < count.up_to;
-  page.total = page.total_exact ? counted : count.up_to - 1;
-}
+// One row, one column: how many rows match the filter (no cursor, limit or offset).
+SqlQuery incident_count_query(SqlDialect dialect, const IncidentFilter& filter);
+SqlQuery alert_count_query(SqlDialect dialect, const AlertFilter& filter);
+// A row when more than `bound` rows match, else none: the row at OFFSET `bound`. Skipping rows
+// costs a third of counting them, so this settles "more than the bound" before any count.
+SqlQuery incident_beyond_query(SqlDialect dialect, const IncidentFilter& filter, int64_t bound);
+SqlQuery alert_beyond_query(SqlDialect dialect, const AlertFilter& filter, int64_t bound);
 
 // The total a page's own rows prove, so that no count is needed: a page shorter than its
 // limit ends the list (unless it is empty past an offset, which proves nothing). nullopt when
@@ -85,6 +74,26 @@ inline std::optional<int64_t> total_from_page(std::size_t rows, int64_t limit, i
   const auto count = static_cast<int64_t>(rows);
   if (count >= limit || (count == 0 && offset > 0)) return std::nullopt;
   return std::max<int64_t>(offset, 0) + count;
+}
+
+// Sets a list page's total and total_exact (store.h) at the least cost: from the page itself
+// when it ends the list, else from `beyond()` (whether more than request.count_limit rows
+// match), else from `count()`. Both run queries and return what they found.
+template <typename Row, typename Beyond, typename Count>
+void settle_total(Page<Row>& page, const PageRequest& request, Beyond beyond, Count count) {
+  if (!request.after) {
+    if (std::optional<int64_t> known =
+            total_from_page(page.rows.size(), request.limit, request.offset)) {
+      page.total = *known;
+      return;
+    }
+  }
+  if (request.count_limit > 0 && beyond()) {
+    page.total = request.count_limit;
+    page.total_exact = false;
+    return;
+  }
+  page.total = count();
 }
 
 // A LIKE pattern matching any text that contains `text`, with %, _ and \ escaped for

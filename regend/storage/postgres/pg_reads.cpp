@@ -61,11 +61,23 @@ std::optional<Row> first_row(const PgResult& result, Read read) {
   return read(result, 0);
 }
 
-template <typename Row, typename Read>
-Page<Row> run_page(PgConnection& db, const SqlQuery& rows, const SqlQuery& count, Read read) {
+// The total is settled as list_queries.h describes: `beyond` and `count` make the queries
+// when they are needed.
+template <typename Row, typename Read, typename Beyond, typename Count>
+Page<Row> run_page(PgConnection& db, const SqlQuery& rows, const PageRequest& request,
+                   Beyond beyond, Count count, Read read) {
   Page<Row> page;
   page.rows = all_rows<Row>(db.exec(rows.text.c_str(), pg_params(rows)), read);
-  set_total(page, db.exec(count.text.c_str(), pg_params(count)).int64(0, 0), count);
+  settle_total(
+      page, request,
+      [&] {
+        const SqlQuery query = beyond();
+        return db.exec(query.text.c_str(), pg_params(query)).rows() > 0;
+      },
+      [&] {
+        const SqlQuery query = count();
+        return db.exec(query.text.c_str(), pg_params(query)).int64(0, 0);
+      });
   return page;
 }
 
@@ -84,9 +96,11 @@ std::optional<AlertRow> PgReads<Interface>::find_alert_by_id(int64_t id) {
 
 template <typename Interface>
 Page<AlertRow> PgReads<Interface>::list_alerts(const AlertFilter& filter, const PageRequest& page) {
-  return run_page<AlertRow>(db_, alert_page_query(SqlDialect::kPostgres, filter, page),
-                            alert_count_query(SqlDialect::kPostgres, filter, count_up_to(page)),
-                            read_alert);
+  constexpr auto kDialect = SqlDialect::kPostgres;
+  return run_page<AlertRow>(
+      db_, alert_page_query(kDialect, filter, page), page,
+      [&] { return alert_beyond_query(kDialect, filter, page.count_limit); },
+      [&] { return alert_count_query(kDialect, filter); }, read_alert);
 }
 
 template <typename Interface>
@@ -103,9 +117,11 @@ std::optional<IncidentRow> PgReads<Interface>::find_incident_by_number(int64_t i
 template <typename Interface>
 Page<IncidentRow> PgReads<Interface>::list_incidents(const IncidentFilter& filter,
                                                      const PageRequest& page) {
+  constexpr auto kDialect = SqlDialect::kPostgres;
   return run_page<IncidentRow>(
-      db_, incident_page_query(SqlDialect::kPostgres, filter, page),
-      incident_count_query(SqlDialect::kPostgres, filter, count_up_to(page)), read_incident);
+      db_, incident_page_query(kDialect, filter, page), page,
+      [&] { return incident_beyond_query(kDialect, filter, page.count_limit); },
+      [&] { return incident_count_query(kDialect, filter); }, read_incident);
 }
 
 template <typename Interface>

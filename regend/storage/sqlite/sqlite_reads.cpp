@@ -50,16 +50,31 @@ constexpr const char kFindGroupingRule[] =
     "FROM grouping_rules WHERE id = ?1";
 
 // List statements vary with their filter, so they are prepared per call rather than cached;
-// each is finalized on return and holds no read lock past it.
-template <typename Row, typename Read>
-Page<Row> run_page(SQLite::Database& db, const SqlQuery& rows, const SqlQuery& count, Read read) {
+// each is finalized on return and holds no read lock past it. The total is settled as
+// list_queries.h describes: `beyond` and `count` make the queries when they are needed.
+template <typename Row, typename Read, typename Beyond, typename Count>
+Page<Row> run_page(SQLite::Database& db, const SqlQuery& rows, const PageRequest& request,
+                   Beyond beyond, Count count, Read read) {
   Page<Row> page;
-  SQLite::Statement select(db, rows.text);
-  bind_all(select, rows);
-  while (select.executeStep()) page.rows.push_back(read(select));
-  SQLite::Statement total(db, count.text);
-  bind_all(total, count);
-  set_total(page, total.executeStep() ? total.getColumn(0).getInt64() : 0, count);
+  {
+    SQLite::Statement select(db, rows.text);
+    bind_all(select, rows);
+    while (select.executeStep()) page.rows.push_back(read(select));
+  }
+  settle_total(
+      page, request,
+      [&] {
+        const SqlQuery query = beyond();
+        SQLite::Statement probe(db, query.text);
+        bind_all(probe, query);
+        return probe.executeStep();
+      },
+      [&] {
+        const SqlQuery query = count();
+        SQLite::Statement total(db, query.text);
+        bind_all(total, query);
+        return total.executeStep() ? total.getColumn(0).getInt64() : int64_t{0};
+      });
   return page;
 }
 
@@ -120,9 +135,11 @@ std::optional<AlertRow> SqliteReads<Interface>::find_alert_by_id(int64_t id) {
 template <typename Interface>
 Page<AlertRow> SqliteReads<Interface>::list_alerts(const AlertFilter& filter,
                                                    const PageRequest& page) {
-  return run_page<AlertRow>(db_, alert_page_query(SqlDialect::kSqlite, filter, page),
-                            alert_count_query(SqlDialect::kSqlite, filter, count_up_to(page)),
-                            read_alert);
+  constexpr auto kDialect = SqlDialect::kSqlite;
+  return run_page<AlertRow>(
+      db_, alert_page_query(kDialect, filter, page), page,
+      [&] { return alert_beyond_query(kDialect, filter, page.count_limit); },
+      [&] { return alert_count_query(kDialect, filter); }, read_alert);
 }
 
 template <typename Interface>
@@ -143,9 +160,11 @@ std::optional<IncidentRow> SqliteReads<Interface>::find_incident_by_number(
 template <typename Interface>
 Page<IncidentRow> SqliteReads<Interface>::list_incidents(const IncidentFilter& filter,
                                                          const PageRequest& page) {
-  return run_page<IncidentRow>(db_, incident_page_query(SqlDialect::kSqlite, filter, page),
-                               incident_count_query(SqlDialect::kSqlite, filter, count_up_to(page)),
-                               read_incident);
+  constexpr auto kDialect = SqlDialect::kSqlite;
+  return run_page<IncidentRow>(
+      db_, incident_page_query(kDialect, filter, page), page,
+      [&] { return incident_beyond_query(kDialect, filter, page.count_limit); },
+      [&] { return incident_count_query(kDialect, filter); }, read_incident);
 }
 
 template <typename Interface>
