@@ -102,12 +102,18 @@ struct PageRequest {
   int64_t limit = 50;
   int64_t offset = 0;           // rows to skip (after the cursor position, when there is one)
   std::optional<Cursor> after;  // keyset start; none: from the newest
+  // Counting stops here: an exact count reads every matching row, and lists at scale (1M
+  // alerts) match far more rows than any page shows. 0: count them all.
+  int64_t count_limit = 0;
 };
 
 template <typename Row>
 struct Page {
   std::vector<Row> rows;
-  int64_t total = 0;  // rows matching the filter, ignoring limit, offset and cursor
+  // Rows matching the filter, ignoring limit, offset and cursor; when more than the request's
+  // count_limit match, total is count_limit and total_exact is false (total is a lower bound).
+  int64_t total = 0;
+  bool total_exact = true;
 };
 
 // Incident list filters; every present condition must hold. Sorted newest first by
@@ -163,6 +169,7 @@ class ReadTx {
   virtual std::optional<AlertRow> find_alert(std::string_view source,
                                              std::string_view external_id) = 0;
   virtual std::optional<AlertRow> find_alert_by_id(int64_t id) = 0;
+  // Lists leave alert.raw empty: they never show it (find_alert_by_id does).
   virtual Page<AlertRow> list_alerts(const AlertFilter& filter, const PageRequest& page) = 0;
 
   virtual std::optional<IncidentRow> find_incident(int64_t id) = 0;
@@ -170,7 +177,7 @@ class ReadTx {
   virtual Page<IncidentRow> list_incidents(const IncidentFilter& filter,
                                            const PageRequest& page) = 0;
   // The distinct alerts ever linked to the incident, most recently linked first, at most
-  // `limit`; total counts them all.
+  // `limit` (alert.raw empty, as in list_alerts); total counts them all.
   virtual Page<AlertRow> list_incident_alerts(int64_t incident_id, int64_t limit) = 0;
 
   // The incident's timeline, oldest first.

@@ -36,10 +36,11 @@ CtlResult regenctl(ApiFixture& fixture, std::vector<std::string> args) {
   return result;
 }
 
-int64_t total(const ApiFixture& fixture, const std::string& target) {
+int64_t total(const ApiFixture& fixture, const std::string& target, bool exact = true) {
   regen::test::ApiResponse response = fixture.get(target, fixture.viewer);
   INFO(response.text);
   REQUIRE(response.status == 200);
+  CHECK(response.json().at("total_exact").as_bool() == exact);
   return integer(response.json().at("total"));
 }
 
@@ -61,7 +62,9 @@ TEST_CASE("bench seed: regenctl loads a data set that the API lists and shows") 
       CHECK(fixture.count("SELECT COUNT(*) FROM timeline") == std::stoll(match[1].str()));
 
       CHECK(total(fixture, "/api/v1/incidents?limit=1") == 500);
-      CHECK(total(fixture, "/api/v1/alerts?limit=1") == 5000);
+      // Alert lists count up to 1000 matches, then say the total is a lower bound.
+      CHECK(total(fixture, "/api/v1/alerts?limit=1", false) == 1000);
+      CHECK(fixture.count("SELECT COUNT(*) FROM alerts") == 5000);
       CHECK(fixture.count("SELECT COUNT(*) FROM alerts WHERE incident_id IS NULL") == 0);
       CHECK(fixture.count("SELECT COUNT(DISTINCT alert_id) FROM incident_alerts") == 5000);
       CHECK(fixture.count("SELECT COUNT(*) FROM outbox") == 0);
@@ -100,7 +103,7 @@ TEST_CASE("bench seed: regenctl loads a data set that the API lists and shows") 
       CHECK(integer(reply.at("alerts")) == 1000);
       CHECK(reply.at("backend").as_string() == backend);
       CHECK(total(fixture, "/api/v1/incidents?limit=1") == 600);
-      CHECK(total(fixture, "/api/v1/alerts?limit=1") == 6000);
+      CHECK(fixture.count("SELECT COUNT(*) FROM alerts") == 6000);
 
       // Ingestion carries on: the next incident takes the next number.
       json::object posted = fixture.post_alert("After the seed", "after-seed-1", "critical");
