@@ -2,6 +2,7 @@
 // exact counts (every 200 is a stored alert), threshold verdicts as exit codes, the JSON
 // results and the report made from them. No assertion depends on how fast anything is.
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
@@ -73,11 +74,10 @@ struct Target {
     return {result, json::parse(regen::test::read_file(out))};
   }
 
-  int64_t alerts_stored(const std::string& token) const {
-    const regen::test::ApiResponse list = regen::test::api_request(
-        regend.port(), "GET", "/api/v1/alerts?limit=1", "", "Bearer " + token);
-    REQUIRE(list.status == 200);
-    return regen::test::integer(list.json().at("total"));
+  // Read from the database itself: the API's list totals stop counting at a bound (API.md).
+  int64_t alerts_stored() const {
+    SQLite::Database db(regend.dir().file("var/regen.db"), SQLite::OPEN_READONLY);
+    return db.execAndGet("SELECT COUNT(*) FROM alerts").getInt64();
   }
 
  private:
@@ -115,7 +115,7 @@ TEST_CASE("bench: webhook-sustained at 1 percent of its length stores every aler
   CHECK(number(results.at("metrics").at("interrupted").at("count")) == 0);
   CHECK(results.at("thresholds").as_array().size() == 3);
   // Each user rotates through 10 fingerprints of its own: at most 500 distinct alerts.
-  const int64_t stored = target.alerts_stored(target.create_token());
+  const int64_t stored = target.alerts_stored();
   CHECK(stored > 0);
   CHECK(stored <= std::min<int64_t>(requests, 500));
 }
@@ -168,7 +168,7 @@ checks = [{ status = 200 }, { json = "created", equals = 1 }]
   CHECK(ok > 0);
   CHECK(number(results.at("metrics").at("checks").at("fails")) == 0);
   CHECK(number(results.at("metrics").at("connections_opened").at("count")) == 8);
-  CHECK(target.alerts_stored(target.create_token()) == ok);
+  CHECK(target.alerts_stored() == ok);
 }
 
 TEST_CASE("bench: thresholds decide the exit code, 99 when one fails") {
