@@ -2,7 +2,8 @@
 #   make run   install what is missing, build, and run regend in the foreground on the embedded
 #              default (SQLite under ./var, HTTP on 127.0.0.1:8080, admin socket ./var/regend.sock)
 #   make test  install what is missing, build, and run the whole test suite: format check, the
-#              -Werror build's tests, then the same tests under AddressSanitizer + UBSan
+#              -Werror build's tests, then the same tests under AddressSanitizer + UBSan, then
+#              a short smoke of the load scenarios (regenctl bench) against a fresh regend
 # CI (.ci/run) runs `make test`.
 
 JOBS ?= 2
@@ -10,7 +11,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 CMAKE_FLAGS ?=
 
-.PHONY: run test deps build build-asan unit-test asan-test format format-check clean install
+.PHONY: run test deps build build-asan unit-test asan-test bench-smoke format format-check clean install
 
 deps:
 	./scripts/install-deps.sh
@@ -46,7 +47,12 @@ format-check: deps
 format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format -i --style=file
 
-test: format-check unit-test asan-test
+# A short run of the webhook-sustained and api-read scenarios against a fresh regend, failing
+# when a threshold fails (docs/BENCHMARKS.md). Not a benchmark: the figures are not kept.
+bench-smoke: build
+	./scripts/bench-smoke.sh $(BUILD)
+
+test: format-check unit-test asan-test bench-smoke
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

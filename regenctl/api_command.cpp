@@ -113,8 +113,11 @@ void hint_more_rows(const json::value& envelope, std::string_view noun) {
   const json::value* rows = find_member(envelope, {"data"});
   if (rows == nullptr || !rows->is_array() || !cursor_of(envelope)) return;
   const auto total = as_number(find_member(envelope, {"total"}));
+  const json::value* exact = find_member(envelope, {"total_exact"});
   std::string line = "showing " + std::to_string(rows->get_array().size());
   if (total) line += " of " + format_number(*total);
+  // The daemon stopped counting there: the total is a lower bound.
+  if (total && exact != nullptr && exact->is_bool() && !exact->get_bool()) line += "+";
   std::cerr << line << " " << noun << "; use --all or --limit for more\n";
 }
 

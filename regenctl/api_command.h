@@ -54,7 +54,8 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 ApiResult fetch_list(const ApiClient& client, std::string_view path, const QueryParams& params,
                      bool all, std::string_view noun);
 
-// After a table of one page, on stderr: "showing 50 of 312 incidents; use --all or --limit".
+// After a table of one page, on stderr: "showing 50 of 312 incidents; use --all or --limit"
+// ("of 10000+" when the total is a lower bound: total_exact false).
 // Nothing when the page holds everything.
 void hint_more_rows(const boost::json::value& envelope, std::string_view noun);
 

@@ -34,6 +34,16 @@ void add_alerts_command(CLI::App& app, CommandContext& context);
 // `ack`, `resolve` and `note` under the `incidents` group; add_incidents_command calls it.
 void add_incident_change_commands(CLI::App& incidents, CommandContext& context);
 
+// `bench run|report`: the load generator (regenctl/bench/).
+void add_bench_command(CLI::App& app, CommandContext& context);
+
+// `bench seed`, under the `bench` group: loads a synthetic data set over the admin socket.
+void add_bench_seed_command(CLI::App& bench, CommandContext& context);
+
+// "seeded 100000 incidents, 1000000 alerts, 2428890 timeline entries in 84.5s" for a
+// bench.seed reply's data; missing fields show as "-".
+std::string render_seed_summary(const boost::json::value& data);
+
 // The `status` table for a status reply's data; any field missing or mistyped shows as "-".
 std::string render_status_table(const boost::json::value& data);
 

@@ -23,6 +23,8 @@ inline constexpr int kExitPermissionDenied = 4;
 inline constexpr int kExitNotAnswering = 5;
 // The named resource does not exist: HTTP 404, or the admin socket's "not_found".
 inline constexpr int kExitNotFound = 6;
+// `bench run`: the run completed and at least one threshold failed (k6 uses 99 too).
+inline constexpr int kExitThresholdsFailed = 99;
 
 // Shown in the footer of `regenctl --help`; keep it in step with the constants above.
 inline constexpr std::string_view kExitCodesHelp =
@@ -35,7 +37,8 @@ inline constexpr std::string_view kExitCodesHelp =
     "  4  permission denied (admin socket not accessible; API token refused (401) or role too "
     "low (403))\n"
     "  5  regend not answering (connection refused, unknown host, timeout, invalid reply)\n"
-    "  6  not found (no such incident, token, ...)";
+    "  6  not found (no such incident, token, ...)\n"
+    "  99 bench run: a threshold failed";
 
 // The more serious of two exit codes, for commands that act on several objects and report the
 // worst outcome: 0 < 6 not found < 1 failed < 4 permission < 5 not answering < 2 usage < 3.

@@ -20,7 +20,8 @@ constexpr const char kDescription[] =
     "its `incidents` and `alerts` commands, which talk to the daemon's HTTP API with a bearer "
     "token. Operators use the rest, which talk to a running daemon over its Unix admin socket "
     "(newline-delimited JSON) to show its status, check its health, drain it before a restart, "
-    "reload its configuration, and create and revoke API tokens.";
+    "reload its configuration, and create and revoke API tokens. CI pipelines use `bench` to run "
+    "load scenarios against a target and judge their thresholds.";
 
 constexpr const char kGlobalsHint[] =
     "Global options (--socket, --timeout, -o/--output) go before or after the subcommand; --url "
@@ -80,6 +81,7 @@ int main(int argc, char** argv) {
   regen::ctl::add_tokens_command(app, context);
   regen::ctl::add_incidents_command(app, context);
   regen::ctl::add_alerts_command(app, context);
+  regen::ctl::add_bench_command(app, context);
 
   try {
     app.parse(argc, argv);

@@ -40,18 +40,19 @@ http::Response list(const ApiCall& call) {
 
   storage::Page<AlertRow> page;
   Status status = call.store.read([&](storage::ReadTx& tx) -> Status {
-    page = tx.list_alerts(filter, pagination.value().page_request());
+    page = tx.list_alerts(filter, pagination.value().page_request(kMaxExactAlertTotal));
     return {};
   });
   if (!status) return store_failure(status.error(), rid);
   std::optional<std::string> next = take_page(page.rows, pagination.value(), [](const auto& row) {
     return storage::Cursor{row.received_at, row.id};
   });
-  json::array data;
+  ResponseArena arena;
+  json::array data(arena.storage());
   data.reserve(page.rows.size());
-  for (const AlertRow& row : page.rows) data.push_back(alert_json(row));
+  for (const AlertRow& row : page.rows) data.push_back(alert_json(row, arena.storage()));
   return json_response(200, list_json(std::move(data), page.total, pagination.value().limit,
-                                      pagination.value().offset, next));
+                                      pagination.value().offset, next, page.total_exact));
 }
 
 http::Response show(const ApiCall& call) {

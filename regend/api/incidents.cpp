@@ -66,10 +66,10 @@ Result<IncidentRow> find(storage::ReadTx& tx, const IncidentRef& ref, std::strin
   return std::move(*incident);
 }
 
-json::array to_array(const std::vector<IncidentRow>& rows) {
-  json::array data;
+json::array to_array(const std::vector<IncidentRow>& rows, json::storage_ptr sp) {
+  json::array data(sp);
   data.reserve(rows.size());
-  for (const IncidentRow& row : rows) data.push_back(incident_json(row));
+  for (const IncidentRow& row : rows) data.push_back(incident_json(row, sp));
   return data;
 }
 
@@ -107,15 +107,17 @@ http::Response list(const ApiCall& call) {
 
   storage::Page<IncidentRow> page;
   Status status = call.store.read([&](storage::ReadTx& tx) -> Status {
-    page = tx.list_incidents(filter, pagination.value().page_request());
+    page = tx.list_incidents(filter, pagination.value().page_request(kMaxExactIncidentTotal));
     return {};
   });
   if (!status) return store_failure(status.error(), rid);
   std::optional<std::string> next = take_page(page.rows, pagination.value(), [](const auto& row) {
     return storage::Cursor{row.created_at, row.id};
   });
-  return json_response(200, list_json(to_array(page.rows), page.total, pagination.value().limit,
-                                      pagination.value().offset, next));
+  ResponseArena arena;
+  return json_response(
+      200, list_json(to_array(page.rows, arena.storage()), page.total, pagination.value().limit,
+                     pagination.value().offset, next, page.total_exact));
 }
 
 http::Response show(const ApiCall& call) {
@@ -123,25 +125,29 @@ http::Response show(const ApiCall& call) {
   std::string_view text = call.request.path_param("id");
   Result<IncidentRef> ref = parse_ref(text);
   if (!ref) return http::error_response(ref.error(), rid);
-  json::object body;
+  ResponseArena arena;
+  const json::storage_ptr sp = arena.storage();
+  json::object body(sp);
   Status status = call.store.read([&](storage::ReadTx& tx) -> Status {
     Result<IncidentRow> incident = find(tx, ref.value(), text);
     if (!incident) return incident.error();
-    body = incident_json(incident.value());
+    body = incident_json(incident.value(), sp);
     storage::Page<storage::AlertRow> alerts =
         tx.list_incident_alerts(incident.value().id, kDetailAlerts);
-    json::array alert_data;
-    for (const storage::AlertRow& alert : alerts.rows) alert_data.push_back(alert_json(alert));
-    body["alerts"] = json::object{{"data", std::move(alert_data)}, {"total", alerts.total}};
+    json::array alert_data(sp);
+    alert_data.reserve(alerts.rows.size());
+    for (const storage::AlertRow& alert : alerts.rows) alert_data.push_back(alert_json(alert, sp));
+    body["alerts"] = json::object({{"data", std::move(alert_data)}, {"total", alerts.total}}, sp);
     storage::PageRequest first;
     first.limit = kDetailTimeline;
     storage::Page<storage::TimelineEntry> timeline =
         tx.list_timeline_page(incident.value().id, first);
-    json::array entries;
+    json::array entries(sp);
+    entries.reserve(timeline.rows.size());
     for (const storage::TimelineEntry& entry : timeline.rows) {
-      entries.push_back(timeline_json(entry));
+      entries.push_back(timeline_json(entry, sp));
     }
-    body["timeline"] = json::object{{"data", std::move(entries)}, {"total", timeline.total}};
+    body["timeline"] = json::object({{"data", std::move(entries)}, {"total", timeline.total}}, sp);
     return {};
   });
   if (!status) return store_failure(status.error(), rid);

@@ -130,11 +130,12 @@ Result<std::optional<domain::Timestamp>> QueryParams::time(std::string_view name
   return at;
 }
 
-storage::PageRequest Pagination::page_request() const {
+storage::PageRequest Pagination::page_request(int64_t count_limit) const {
   storage::PageRequest request;
   request.limit = limit + 1;
   request.offset = offset;
   request.after = cursor;
+  request.count_limit = count_limit;
   return request;
 }
 

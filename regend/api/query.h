@@ -18,6 +18,13 @@ namespace regen::api {
 // Every list: limit default 50, at most 250.
 inline constexpr int64_t kDefaultLimit = 50;
 inline constexpr int64_t kMaxLimit = 250;
+// Lists count their matching rows up to a bound; past it, total is the bound and total_exact is
+// false. Counting reads an index entry per match, so an exact total over 1M alerts would cost
+// the page many times over. Every incident filter is an index range of its own (10,000 entries
+// take about 0.3 ms); an alert filter combining columns no index leads with (source and
+// severity) also reads the entries that do not match, hence the lower bound for alerts.
+inline constexpr int64_t kMaxExactIncidentTotal = 10000;
+inline constexpr int64_t kMaxExactAlertTotal = 1000;
 
 class QueryParams {
  public:
@@ -65,7 +72,8 @@ struct Pagination {
   int64_t offset = 0;
   std::optional<storage::Cursor> cursor;
 
-  storage::PageRequest page_request() const;  // limit + 1 rows
+  // limit + 1 rows, counting matches up to `count_limit`.
+  storage::PageRequest page_request(int64_t count_limit) const;
 };
 Result<Pagination> parse_pagination(const QueryParams& params);
 

@@ -19,6 +19,7 @@
 #include "common/metrics.h"
 #include "common/version.h"
 #include "regend/admin/admin_server.h"
+#include "regend/admin/bench_commands.h"
 #include "regend/admin/commands.h"
 #include "regend/admin/token_commands.h"
 #include "regend/api/routes.h"
@@ -270,6 +271,9 @@ Status Daemon::Impl::start() {
   tokens.clock = wall_clock;
   tokens.on_revoked = [this] { authenticator_->forget_all(); };
   admin::register_token_commands(registry_, std::move(tokens));
+  admin::register_bench_commands(
+      registry_, admin::BenchCommandContext{
+                     .store = store_.get(), .executor = executor_.get(), .clock = wall_clock});
   admin_ = std::make_unique<admin::AdminServer>(control_, registry_);
   if (Status admin = admin_->listen(config_.admin_socket_path()); !admin) return admin;
   return {};

@@ -1,66 +1,92 @@
 #include "regend/storage/list_queries.h"
 
 #include <algorithm>
+#include <functional>
+#include <limits>
 
 #include "regend/storage/row_codec.h"
 
 namespace regen::storage {
 namespace {
 
-// Appends conditions and clauses to one statement, numbering a placeholder per bound value.
-class QueryBuilder {
+// Numbers a placeholder per bound value; params[i] is placeholder i + 1 wherever it appears.
+class Params {
  public:
-  QueryBuilder(SqlDialect dialect, std::string select) : dialect_(dialect) {
-    query_.text = std::move(select);
-  }
+  explicit Params(SqlDialect dialect) : dialect_(dialect) {}
 
-  // The placeholder standing for `value`.
   std::string bind(SqlValue value) {
-    query_.params.push_back(std::move(value));
-    return (dialect_ == SqlDialect::kSqlite ? "?" : "$") + std::to_string(query_.params.size());
+    values_.push_back(std::move(value));
+    return (dialect_ == SqlDialect::kSqlite ? "?" : "$") + std::to_string(values_.size());
   }
-
-  void where(const std::string& condition) {
-    query_.text += has_where_ ? " AND " : " WHERE ";
-    query_.text += condition;
-    has_where_ = true;
-  }
-
-  // `column IN (...)` over the values; no condition for an empty list.
-  void where_in(std::string_view column, const std::vector<std::string>& values) {
-    if (values.empty()) return;
-    std::string condition = std::string(column) + " IN (";
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      if (i > 0) condition += ", ";
-      condition += bind(values[i]);
-    }
-    where(condition + ")");
-  }
-
-  void where_title_contains(const std::string& text) {
-    if (text.empty()) return;
-    const char* op = dialect_ == SqlDialect::kSqlite ? "LIKE" : "ILIKE";
-    where(std::string("title ") + op + " " + bind(like_contains_pattern(text)) + " ESCAPE '\\'");
-  }
-
-  // Keyset cursor, newest-first order on (time_column, id), limit and offset.
-  void page(std::string_view time_column, const PageRequest& page) {
-    const std::string time(time_column);
-    if (page.after) {
-      std::string at = bind(to_millis(page.after->at));
-      where("(" + time + ", id) < (" + at + ", " + bind(page.after->id) + ")");
-    }
-    std::string limit = bind(std::max<int64_t>(page.limit, 0));
-    std::string offset = bind(std::max<int64_t>(page.offset, 0));
-    query_.text += " ORDER BY " + time + " DESC, id DESC LIMIT " + limit + " OFFSET " + offset;
-  }
-
-  SqlQuery finish() && { return std::move(query_); }
+  SqlDialect dialect() const { return dialect_; }
+  std::vector<SqlValue> take() && { return std::move(values_); }
 
  private:
   SqlDialect dialect_;
-  SqlQuery query_;
-  bool has_where_ = false;
+  std::vector<SqlValue> values_;
+};
+
+// The WHERE clause of one SELECT.
+class Where {
+ public:
+  explicit Where(Params& params) : params_(params) {}
+
+  void add(const std::string& condition) {
+    text_ += text_.empty() ? " WHERE " : " AND ";
+    text_ += condition;
+  }
+
+  // `column = v` for one value, `column IN (...)` for several, nothing for none.
+  void in(std::string_view column, const std::vector<std::string>& values) {
+    if (values.empty()) return;
+    std::string condition(column);
+    if (values.size() == 1) {
+      add(condition + " = " + params_.bind(values[0]));
+      return;
+    }
+    condition += " IN (";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) condition += ", ";
+      condition += params_.bind(values[i]);
+    }
+    add(condition + ")");
+  }
+
+  void title_contains(const std::string& text) {
+    if (text.empty()) return;
+    const char* op = params_.dialect() == SqlDialect::kSqlite ? "LIKE" : "ILIKE";
+    add(std::string("title ") + op + " " + params_.bind(like_contains_pattern(text)) +
+        " ESCAPE '\\'");
+  }
+
+  // Rows strictly older than the keyset cursor, in (time, id) order.
+  void before(const std::string& time_column, const std::optional<Cursor>& after) {
+    if (!after) return;
+    std::string at = params_.bind(to_millis(after->at));
+    add("(" + time_column + ", id) < (" + at + ", " + params_.bind(after->id) + ")");
+  }
+
+  Params& params() { return params_; }
+  const std::string& text() const { return text_; }
+
+ private:
+  Params& params_;
+  std::string text_;
+};
+
+// A filter column and the values it may take (none: any).
+struct Choice {
+  std::string_view column;
+  std::vector<std::string> values;
+};
+
+// One list: its table, columns, sort time, value choices and any other conditions.
+struct ListShape {
+  std::string_view table;
+  std::string_view columns;
+  std::string time_column;
+  std::vector<Choice> choices;
+  std::function<void(Where&)> more;  // conditions besides the choices
 };
 
 template <typename Enum>
@@ -71,47 +97,146 @@ std::vector<std::string> names(const std::vector<Enum>& values) {
   return out;
 }
 
-void incident_conditions(QueryBuilder& q, const IncidentFilter& filter) {
-  q.where_in("status", names(filter.statuses));
-  q.where_in("severity", names(filter.severities));
-  if (filter.created_after) q.where("created_at >= " + q.bind(to_millis(*filter.created_after)));
-  if (filter.created_before) q.where("created_at < " + q.bind(to_millis(*filter.created_before)));
-  q.where_title_contains(filter.title_contains);
+std::size_t arm_count(const std::vector<Choice>& choices) {
+  std::size_t arms = 1;
+  for (const Choice& choice : choices) {
+    arms *= std::max<std::size_t>(choice.values.size(), 1);
+    if (arms > kMaxArms) return arms;
+  }
+  return arms;
 }
 
-void alert_conditions(QueryBuilder& q, const AlertFilter& filter) {
-  q.where_in("source", filter.sources);
-  q.where_in("status", names(filter.statuses));
-  q.where_in("severity", names(filter.severities));
+// Every combination of one value per choice (choices without values stay "any").
+std::vector<std::vector<Choice>> combinations(const std::vector<Choice>& choices) {
+  std::vector<std::vector<Choice>> out{{}};
+  for (const Choice& choice : choices) {
+    if (choice.values.size() <= 1) {
+      for (auto& combination : out) combination.push_back(choice);
+      continue;
+    }
+    std::vector<std::vector<Choice>> next;
+    for (const auto& combination : out) {
+      for (const std::string& value : choice.values) {
+        next.push_back(combination);
+        next.back().push_back(Choice{choice.column, {value}});
+      }
+    }
+    out = std::move(next);
+  }
+  return out;
+}
+
+std::string select(Params& params, const ListShape& list, const std::vector<Choice>& choices,
+                   const std::optional<Cursor>& after) {
+  Where where(params);
+  for (const Choice& choice : choices) where.in(choice.column, choice.values);
+  if (list.more) list.more(where);
+  where.before(list.time_column, after);
+  return "SELECT " + std::string(list.columns) + " FROM " + std::string(list.table) + where.text() +
+         " ORDER BY " + list.time_column + " DESC, id DESC";
+}
+
+SqlQuery page_query(SqlDialect dialect, const ListShape& list, const PageRequest& page) {
+  Params params(dialect);
+  const int64_t limit = std::max<int64_t>(page.limit, 0);
+  const int64_t offset = std::max<int64_t>(page.offset, 0);
+  std::string text;
+  const std::size_t arms = arm_count(list.choices);
+  if (arms == 1 || arms > kMaxArms) {
+    text = select(params, list, list.choices, page.after);
+  } else {
+    // Each arm needs the rows the merged page could skip or show.
+    const int64_t each = offset > std::numeric_limits<int64_t>::max() - limit
+                             ? std::numeric_limits<int64_t>::max()
+                             : offset + limit;
+    std::string merged;
+    int n = 0;
+    for (const std::vector<Choice>& arm : combinations(list.choices)) {
+      if (!merged.empty()) merged += " UNION ALL ";
+      merged += "SELECT * FROM (" + select(params, list, arm, page.after) + " LIMIT " +
+                params.bind(each) + ") AS arm" + std::to_string(++n);
+    }
+    text = "SELECT * FROM (" + merged + ") AS page ORDER BY " + list.time_column + " DESC, id DESC";
+  }
+  text += " LIMIT " + params.bind(limit) + " OFFSET " + params.bind(offset);
+  return SqlQuery{std::move(text), std::move(params).take()};
+}
+
+Where conditions(Params& params, const ListShape& list) {
+  Where where(params);
+  for (const Choice& choice : list.choices) where.in(choice.column, choice.values);
+  if (list.more) list.more(where);
+  return where;
+}
+
+SqlQuery count_query(SqlDialect dialect, const ListShape& list) {
+  Params params(dialect);
+  Where where = conditions(params, list);
+  std::string text = "SELECT COUNT(*) FROM " + std::string(list.table) + where.text();
+  return SqlQuery{std::move(text), std::move(params).take()};
+}
+
+SqlQuery beyond_query(SqlDialect dialect, const ListShape& list, int64_t bound) {
+  Params params(dialect);
+  Where where = conditions(params, list);
+  std::string text = "SELECT 1 FROM " + std::string(list.table) + where.text() +
+                     " LIMIT 1 OFFSET " + params.bind(std::max<int64_t>(bound, 0));
+  return SqlQuery{std::move(text), std::move(params).take()};
+}
+
+ListShape incidents(const IncidentFilter& filter) {
+  return ListShape{
+      .table = "incidents",
+      .columns = kIncidentColumns,
+      .time_column = "created_at",
+      .choices = {{"status", names(filter.statuses)}, {"severity", names(filter.severities)}},
+      .more = [&filter](Where& where) {
+        Params& params = where.params();
+        if (filter.created_after) {
+          where.add("created_at >= " + params.bind(to_millis(*filter.created_after)));
+        }
+        if (filter.created_before) {
+          where.add("created_at < " + params.bind(to_millis(*filter.created_before)));
+        }
+        where.title_contains(filter.title_contains);
+      }};
+}
+
+ListShape alerts(const AlertFilter& filter) {
+  return ListShape{.table = "alerts",
+                   .columns = kAlertListColumns,
+                   .time_column = "received_at",
+                   .choices = {{"source", filter.sources},
+                               {"status", names(filter.statuses)},
+                               {"severity", names(filter.severities)}},
+                   .more = nullptr};
 }
 
 }  // namespace
 
 SqlQuery incident_page_query(SqlDialect dialect, const IncidentFilter& filter,
                              const PageRequest& page) {
-  QueryBuilder q(dialect, std::string("SELECT ") + kIncidentColumns + " FROM incidents");
-  incident_conditions(q, filter);
-  q.page("created_at", page);
-  return std::move(q).finish();
+  return page_query(dialect, incidents(filter), page);
 }
 
 SqlQuery incident_count_query(SqlDialect dialect, const IncidentFilter& filter) {
-  QueryBuilder q(dialect, "SELECT COUNT(*) FROM incidents");
-  incident_conditions(q, filter);
-  return std::move(q).finish();
+  return count_query(dialect, incidents(filter));
+}
+
+SqlQuery incident_beyond_query(SqlDialect dialect, const IncidentFilter& filter, int64_t bound) {
+  return beyond_query(dialect, incidents(filter), bound);
 }
 
 SqlQuery alert_page_query(SqlDialect dialect, const AlertFilter& filter, const PageRequest& page) {
-  QueryBuilder q(dialect, std::string("SELECT ") + kAlertColumns + " FROM alerts");
-  alert_conditions(q, filter);
-  q.page("received_at", page);
-  return std::move(q).finish();
+  return page_query(dialect, alerts(filter), page);
 }
 
 SqlQuery alert_count_query(SqlDialect dialect, const AlertFilter& filter) {
-  QueryBuilder q(dialect, "SELECT COUNT(*) FROM alerts");
-  alert_conditions(q, filter);
-  return std::move(q).finish();
+  return count_query(dialect, alerts(filter));
+}
+
+SqlQuery alert_beyond_query(SqlDialect dialect, const AlertFilter& filter, int64_t bound) {
+  return beyond_query(dialect, alerts(filter), bound);
 }
 
 std::string like_contains_pattern(std::string_view text) {

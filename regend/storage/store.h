@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -60,6 +61,15 @@ struct TimelineEntry {
   Timestamp at{};
 };
 
+// One occurrence of an alert linked to an incident (a row of incident_alerts).
+struct AlertLink {
+  int64_t incident_id = 0;
+  int64_t alert_id = 0;
+  int64_t occurrence = 1;
+  Timestamp linked_at{};
+  std::optional<Timestamp> resolved_at;
+};
+
 struct OutboxEvent {
   std::string event_type;  // same vocabulary as timeline kinds
   std::optional<int64_t> incident_id;
@@ -92,12 +102,18 @@ struct PageRequest {
   int64_t limit = 50;
   int64_t offset = 0;           // rows to skip (after the cursor position, when there is one)
   std::optional<Cursor> after;  // keyset start; none: from the newest
+  // Counting stops here: an exact count reads every matching row, and lists at scale (1M
+  // alerts) match far more rows than any page shows. 0: count them all.
+  int64_t count_limit = 0;
 };
 
 template <typename Row>
 struct Page {
   std::vector<Row> rows;
-  int64_t total = 0;  // rows matching the filter, ignoring limit, offset and cursor
+  // Rows matching the filter, ignoring limit, offset and cursor; when more than the request's
+  // count_limit match, total is count_limit and total_exact is false (total is a lower bound).
+  int64_t total = 0;
+  bool total_exact = true;
 };
 
 // Incident list filters; every present condition must hold. Sorted newest first by
@@ -153,6 +169,7 @@ class ReadTx {
   virtual std::optional<AlertRow> find_alert(std::string_view source,
                                              std::string_view external_id) = 0;
   virtual std::optional<AlertRow> find_alert_by_id(int64_t id) = 0;
+  // Lists leave alert.raw empty: they never show it (find_alert_by_id does).
   virtual Page<AlertRow> list_alerts(const AlertFilter& filter, const PageRequest& page) = 0;
 
   virtual std::optional<IncidentRow> find_incident(int64_t id) = 0;
@@ -160,7 +177,7 @@ class ReadTx {
   virtual Page<IncidentRow> list_incidents(const IncidentFilter& filter,
                                            const PageRequest& page) = 0;
   // The distinct alerts ever linked to the incident, most recently linked first, at most
-  // `limit`; total counts them all.
+  // `limit` (alert.raw empty, as in list_alerts); total counts them all.
   virtual Page<AlertRow> list_incident_alerts(int64_t incident_id, int64_t limit) = 0;
 
   // The incident's timeline, oldest first.
@@ -240,6 +257,19 @@ class WriteTx : public ReadTx {
   // Revokes the token with this name that is not revoked yet; false when there is none.
   virtual bool revoke_token(std::string_view name, Timestamp at) = 0;
   virtual void touch_token(int64_t id, Timestamp at) = 0;
+
+  // Bulk loading of synthetic data sets for benchmarks (the admin command bench.seed): many
+  // rows per statement, and none of the logic of the operations above (no dedup, routing,
+  // grouping or outbox). The inserts give each row its id (and each incident its
+  // incident_number, both in row order) and store every column, acknowledged_at included.
+  // REQUIRES: the rows' ids are 0; the alerts' (source, external_id) are not stored yet (a
+  // duplicate throws StoreError and fails the transaction).
+  virtual void bulk_insert_incidents(std::span<IncidentRow> rows) = 0;
+  virtual void bulk_insert_alerts(std::span<AlertRow> rows) = 0;
+  // REQUIRES: the incidents and alerts exist.
+  virtual void bulk_insert_links(std::span<const AlertLink> links) = 0;
+  // Entry ids are assigned by the store (entry.id is ignored).
+  virtual void bulk_append_timeline(std::span<const TimelineEntry> entries) = 0;
 };
 
 class Store {

@@ -161,9 +161,10 @@ TEST_CASE("api incidents: the list envelope, its default limit, offset and page"
   ApiResponse first = api.get("/api/v1/incidents", api.viewer);
   REQUIRE(first.status == 200);
   const json::object& envelope = first.json();
-  CHECK(envelope.size() == 5);
+  CHECK(envelope.size() == 6);
   CHECK(first.data().size() == 50);
   CHECK(integer(envelope.at("total")) == 53);
+  CHECK(envelope.at("total_exact") == json::value(true));
   CHECK(integer(envelope.at("limit")) == 50);
   CHECK(integer(envelope.at("offset")) == 0);
   CHECK(envelope.at("next_cursor").is_string());

@@ -47,8 +47,9 @@ TEST_CASE("install: binaries, units, config, migrations and docs go to the usual
   CHECK(unit.find("/usr/local/bin/") == std::string::npos);
 
   // The installed binary accepts the installed configuration.
-  auto check = regen::test::run_command({root.path() + "/usr/bin/regend", "--config",
-                                         root.path() + "/etc/regend/regend.toml", "--check-config"});
+  auto check =
+      regen::test::run_command({root.path() + "/usr/bin/regend", "--config",
+                                root.path() + "/etc/regend/regend.toml", "--check-config"});
   INFO(check.output);
   CHECK(check.exit_code == 0);
 }

@@ -13,11 +13,13 @@ const std::string kAlertSelect = std::string("SELECT ") + kAlertColumns + " FROM
 const std::string kFindAlert = kAlertSelect + " WHERE source = $1 AND external_id = $2";
 const std::string kFindAlertById = kAlertSelect + " WHERE id = $1";
 // An alert linked several times (one link per occurrence) appears once, at its latest link.
+// The limit applies to the (id, time) pairs, before any alert row is read.
 const std::string kIncidentAlerts =
-    kAlertSelect +
-    " JOIN (SELECT alert_id, MAX(linked_at) AS last_linked_at FROM incident_alerts"
-    " WHERE incident_id = $1 GROUP BY alert_id) AS links ON links.alert_id = alerts.id"
-    " ORDER BY links.last_linked_at DESC, alerts.id DESC LIMIT $2";
+    std::string("SELECT ") + kAlertListColumns +
+    " FROM (SELECT alert_id, MAX(linked_at) AS last_linked_at FROM incident_alerts"
+    " WHERE incident_id = $1 GROUP BY alert_id ORDER BY last_linked_at DESC, alert_id DESC"
+    " LIMIT $2) AS links JOIN alerts ON alerts.id = links.alert_id"
+    " ORDER BY links.last_linked_at DESC, alerts.id DESC";
 const std::string kIncidentSelect = std::string("SELECT ") + kIncidentColumns + " FROM incidents";
 const std::string kFindIncident = kIncidentSelect + " WHERE id = $1";
 const std::string kFindIncidentByNumber = kIncidentSelect + " WHERE incident_number = $1";
@@ -59,11 +61,23 @@ std::optional<Row> first_row(const PgResult& result, Read read) {
   return read(result, 0);
 }
 
-template <typename Row, typename Read>
-Page<Row> run_page(PgConnection& db, const SqlQuery& rows, const SqlQuery& count, Read read) {
+// The total is settled as list_queries.h describes: `beyond` and `count` make the queries
+// when they are needed.
+template <typename Row, typename Read, typename Beyond, typename Count>
+Page<Row> run_page(PgConnection& db, const SqlQuery& rows, const PageRequest& request,
+                   Beyond beyond, Count count, Read read) {
   Page<Row> page;
   page.rows = all_rows<Row>(db.exec(rows.text.c_str(), pg_params(rows)), read);
-  page.total = db.exec(count.text.c_str(), pg_params(count)).int64(0, 0);
+  settle_total(
+      page, request,
+      [&] {
+        const SqlQuery query = beyond();
+        return db.exec(query.text.c_str(), pg_params(query)).rows() > 0;
+      },
+      [&] {
+        const SqlQuery query = count();
+        return db.exec(query.text.c_str(), pg_params(query)).int64(0, 0);
+      });
   return page;
 }
 
@@ -82,8 +96,11 @@ std::optional<AlertRow> PgReads<Interface>::find_alert_by_id(int64_t id) {
 
 template <typename Interface>
 Page<AlertRow> PgReads<Interface>::list_alerts(const AlertFilter& filter, const PageRequest& page) {
-  return run_page<AlertRow>(db_, alert_page_query(SqlDialect::kPostgres, filter, page),
-                            alert_count_query(SqlDialect::kPostgres, filter), read_alert);
+  constexpr auto kDialect = SqlDialect::kPostgres;
+  return run_page<AlertRow>(
+      db_, alert_page_query(kDialect, filter, page), page,
+      [&] { return alert_beyond_query(kDialect, filter, page.count_limit); },
+      [&] { return alert_count_query(kDialect, filter); }, read_alert);
 }
 
 template <typename Interface>
@@ -100,15 +117,23 @@ std::optional<IncidentRow> PgReads<Interface>::find_incident_by_number(int64_t i
 template <typename Interface>
 Page<IncidentRow> PgReads<Interface>::list_incidents(const IncidentFilter& filter,
                                                      const PageRequest& page) {
-  return run_page<IncidentRow>(db_, incident_page_query(SqlDialect::kPostgres, filter, page),
-                               incident_count_query(SqlDialect::kPostgres, filter), read_incident);
+  constexpr auto kDialect = SqlDialect::kPostgres;
+  return run_page<IncidentRow>(
+      db_, incident_page_query(kDialect, filter, page), page,
+      [&] { return incident_beyond_query(kDialect, filter, page.count_limit); },
+      [&] { return incident_count_query(kDialect, filter); }, read_incident);
 }
 
 template <typename Interface>
 Page<AlertRow> PgReads<Interface>::list_incident_alerts(int64_t incident_id, int64_t limit) {
   Page<AlertRow> page;
-  page.rows = all_rows<AlertRow>(
-      db_.exec(kIncidentAlerts.c_str(), {incident_id, std::max<int64_t>(limit, 0)}), read_alert);
+  limit = std::max<int64_t>(limit, 0);
+  page.rows =
+      all_rows<AlertRow>(db_.exec(kIncidentAlerts.c_str(), {incident_id, limit}), read_alert);
+  if (std::optional<int64_t> known = total_from_page(page.rows.size(), limit, 0)) {
+    page.total = *known;
+    return page;
+  }
   page.total = db_.exec(
                       "SELECT count(DISTINCT alert_id) FROM incident_alerts "
                       "WHERE incident_id = $1",
@@ -130,6 +155,10 @@ Page<TimelineEntry> PgReads<Interface>::list_timeline_page(int64_t incident_id,
       db_.exec(kTimelinePage,
                {incident_id, std::max<int64_t>(page.limit, 0), std::max<int64_t>(page.offset, 0)}),
       read_timeline_entry);
+  if (std::optional<int64_t> known = total_from_page(result.rows.size(), page.limit, page.offset)) {
+    result.total = *known;
+    return result;
+  }
   result.total =
       db_.exec("SELECT count(*) FROM timeline WHERE incident_id = $1", {incident_id}).int64(0, 0);
   return result;

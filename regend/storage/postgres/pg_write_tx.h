@@ -60,6 +60,13 @@ class PgWriteTx final : public PgReads<WriteTx> {
   bool revoke_token(std::string_view name, Timestamp at) override;
   void touch_token(int64_t id, Timestamp at) override;
 
+  // pg_bulk.cpp: multi-row INSERTs; ids drawn from the tables' sequences up front, so rows of
+  // other writers interleave safely.
+  void bulk_insert_incidents(std::span<IncidentRow> rows) override;
+  void bulk_insert_alerts(std::span<AlertRow> rows) override;
+  void bulk_insert_links(std::span<const AlertLink> links) override;
+  void bulk_append_timeline(std::span<const TimelineEntry> entries) override;
+
  private:
   // Bumps the rules version when `changed` (rows a rule UPDATE/DELETE affected) is not 0.
   bool rule_changed(int64_t changed);

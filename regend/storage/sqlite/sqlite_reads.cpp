@@ -13,11 +13,15 @@ const std::string kAlertSelect = std::string("SELECT ") + kAlertColumns + " FROM
 const std::string kFindAlert = kAlertSelect + " WHERE source = ?1 AND external_id = ?2";
 const std::string kFindAlertById = kAlertSelect + " WHERE id = ?1";
 // An alert linked several times (one link per occurrence) appears once, at its latest link.
-const std::string kIncidentAlerts =
-    kAlertSelect +
-    " JOIN (SELECT alert_id, MAX(linked_at) AS last_linked_at FROM incident_alerts"
-    " WHERE incident_id = ?1 GROUP BY alert_id) AS links ON links.alert_id = alerts.id"
-    " ORDER BY links.last_linked_at DESC, alerts.id DESC LIMIT ?2";
+// Only (id, time) pairs are sorted; the rows are then read one by one by primary key. Sorting
+// the joined rows instead spills SQLite's temporary b-tree to disk for incidents with hundreds
+// of alerts.
+constexpr const char kIncidentAlertIds[] =
+    "SELECT alert_id, MAX(linked_at) AS last_linked_at FROM incident_alerts"
+    " WHERE incident_id = ?1 GROUP BY alert_id"
+    " ORDER BY last_linked_at DESC, alert_id DESC LIMIT ?2";
+const std::string kListedAlertById =
+    std::string("SELECT ") + kAlertListColumns + " FROM alerts WHERE id = ?1";
 const std::string kIncidentSelect = std::string("SELECT ") + kIncidentColumns + " FROM incidents";
 const std::string kFindIncident = kIncidentSelect + " WHERE id = ?1";
 const std::string kFindIncidentByNumber = kIncidentSelect + " WHERE incident_number = ?1";
@@ -46,16 +50,31 @@ constexpr const char kFindGroupingRule[] =
     "FROM grouping_rules WHERE id = ?1";
 
 // List statements vary with their filter, so they are prepared per call rather than cached;
-// each is finalized on return and holds no read lock past it.
-template <typename Row, typename Read>
-Page<Row> run_page(SQLite::Database& db, const SqlQuery& rows, const SqlQuery& count, Read read) {
+// each is finalized on return and holds no read lock past it. The total is settled as
+// list_queries.h describes: `beyond` and `count` make the queries when they are needed.
+template <typename Row, typename Read, typename Beyond, typename Count>
+Page<Row> run_page(SQLite::Database& db, const SqlQuery& rows, const PageRequest& request,
+                   Beyond beyond, Count count, Read read) {
   Page<Row> page;
-  SQLite::Statement select(db, rows.text);
-  bind_all(select, rows);
-  while (select.executeStep()) page.rows.push_back(read(select));
-  SQLite::Statement total(db, count.text);
-  bind_all(total, count);
-  page.total = total.executeStep() ? total.getColumn(0).getInt64() : 0;
+  {
+    SQLite::Statement select(db, rows.text);
+    bind_all(select, rows);
+    while (select.executeStep()) page.rows.push_back(read(select));
+  }
+  settle_total(
+      page, request,
+      [&] {
+        const SqlQuery query = beyond();
+        SQLite::Statement probe(db, query.text);
+        bind_all(probe, query);
+        return probe.executeStep();
+      },
+      [&] {
+        const SqlQuery query = count();
+        SQLite::Statement total(db, query.text);
+        bind_all(total, query);
+        return total.executeStep() ? total.getColumn(0).getInt64() : int64_t{0};
+      });
   return page;
 }
 
@@ -116,8 +135,11 @@ std::optional<AlertRow> SqliteReads<Interface>::find_alert_by_id(int64_t id) {
 template <typename Interface>
 Page<AlertRow> SqliteReads<Interface>::list_alerts(const AlertFilter& filter,
                                                    const PageRequest& page) {
-  return run_page<AlertRow>(db_, alert_page_query(SqlDialect::kSqlite, filter, page),
-                            alert_count_query(SqlDialect::kSqlite, filter), read_alert);
+  constexpr auto kDialect = SqlDialect::kSqlite;
+  return run_page<AlertRow>(
+      db_, alert_page_query(kDialect, filter, page), page,
+      [&] { return alert_beyond_query(kDialect, filter, page.count_limit); },
+      [&] { return alert_count_query(kDialect, filter); }, read_alert);
 }
 
 template <typename Interface>
@@ -138,17 +160,33 @@ std::optional<IncidentRow> SqliteReads<Interface>::find_incident_by_number(
 template <typename Interface>
 Page<IncidentRow> SqliteReads<Interface>::list_incidents(const IncidentFilter& filter,
                                                          const PageRequest& page) {
-  return run_page<IncidentRow>(db_, incident_page_query(SqlDialect::kSqlite, filter, page),
-                               incident_count_query(SqlDialect::kSqlite, filter), read_incident);
+  constexpr auto kDialect = SqlDialect::kSqlite;
+  return run_page<IncidentRow>(
+      db_, incident_page_query(kDialect, filter, page), page,
+      [&] { return incident_beyond_query(kDialect, filter, page.count_limit); },
+      [&] { return incident_count_query(kDialect, filter); }, read_incident);
 }
 
 template <typename Interface>
 Page<AlertRow> SqliteReads<Interface>::list_incident_alerts(int64_t incident_id, int64_t limit) {
+  limit = std::max<int64_t>(limit, 0);
+  std::vector<int64_t> ids;
+  SQLite::Statement& linked = statement(kIncidentAlertIds);
+  linked.bind(1, incident_id);
+  linked.bind(2, limit);
+  while (linked.executeStep()) ids.push_back(linked.getColumn(0).getInt64());
   Page<AlertRow> page;
-  SQLite::Statement& st = statement(kIncidentAlerts.c_str());
-  st.bind(1, incident_id);
-  st.bind(2, std::max<int64_t>(limit, 0));
-  page.rows = all_rows<AlertRow>(st, read_alert);
+  page.rows.reserve(ids.size());
+  SQLite::Statement& by_id = statement(kListedAlertById.c_str());
+  for (int64_t id : ids) {
+    by_id.reset();
+    by_id.bind(1, id);
+    if (by_id.executeStep()) page.rows.push_back(read_alert(by_id));
+  }
+  if (std::optional<int64_t> known = total_from_page(ids.size(), limit, 0)) {
+    page.total = *known;
+    return page;
+  }
   SQLite::Statement& total =
       statement("SELECT COUNT(DISTINCT alert_id) FROM incident_alerts WHERE incident_id = ?1");
   total.bind(1, incident_id);
@@ -172,6 +210,10 @@ Page<TimelineEntry> SqliteReads<Interface>::list_timeline_page(int64_t incident_
   st.bind(2, std::max<int64_t>(page.limit, 0));
   st.bind(3, std::max<int64_t>(page.offset, 0));
   result.rows = all_rows<TimelineEntry>(st, read_timeline_entry);
+  if (std::optional<int64_t> known = total_from_page(result.rows.size(), page.limit, page.offset)) {
+    result.total = *known;
+    return result;
+  }
   SQLite::Statement& total = statement("SELECT COUNT(*) FROM timeline WHERE incident_id = ?1");
   total.bind(1, incident_id);
   result.total = single_int(total);

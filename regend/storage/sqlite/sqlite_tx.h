@@ -39,7 +39,18 @@ class SqliteStore::Tx final : public SqliteReads<WriteTx> {
   bool revoke_token(std::string_view name, Timestamp at) override;
   void touch_token(int64_t id, Timestamp at) override;
 
+  // sqlite_bulk.cpp
+  void bulk_insert_incidents(std::span<IncidentRow> rows) override;
+  void bulk_insert_alerts(std::span<AlertRow> rows) override;
+  void bulk_insert_links(std::span<const AlertLink> links) override;
+  void bulk_append_timeline(std::span<const TimelineEntry> entries) override;
+
  private:
+  // Runs `insert` (`per_row` placeholders a row, kBulkRows rows) for every full group of rows,
+  // then `insert_one` for the rest; bind(st, first_index, row_index) binds one row.
+  template <typename Bind>
+  void insert_in_groups(const std::string& insert, const std::string& insert_one, int per_row,
+                        std::size_t count, Bind bind);
   void bind_alert(SQLite::Statement& st, const AlertRow& row);
   void bind_incident(SQLite::Statement& st, const IncidentRow& row);
   // Runs an UPDATE/DELETE of one rule; bumps the rules version when it changed a row.

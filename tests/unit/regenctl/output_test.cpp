@@ -187,5 +187,14 @@ TEST_CASE("reload: applied and restart-only keys are listed, or no changes") {
   CHECK(render_reload_summary(json::parse("{}")) == "reloaded -: no changes");
 }
 
+TEST_CASE("bench seed summary: counts and the elapsed time in tenths of a second") {
+  CHECK(render_seed_summary(json::parse(
+            R"({"incidents":100000,"alerts":1000000,"links":1039773,"timeline_entries":2428890,
+                "transactions":50,"elapsed_ms":84462,"backend":"sqlite","seed":1})")) ==
+        "seeded 100000 incidents, 1000000 alerts, 2428890 timeline entries in 84.5s");
+  CHECK(render_seed_summary(json::parse(R"({"incidents":5})")) ==
+        "seeded 5 incidents, - alerts, - timeline entries in -");
+}
+
 }  // namespace
 }  // namespace regen::ctl

@@ -65,6 +65,25 @@ TEST_CASE("api binary: ls sends the token and prints a plain table when stdout i
   CHECK(server.requests()[0].headers.at("authorization") == "Bearer rgn_t");
 }
 
+TEST_CASE("api binary: a page with more behind it says how many, with + for a lower bound") {
+  const std::string row = R"({"id":1,"incident_number":12,"title":"Disk full",
+    "severity":"critical","status":"triggered","created_at":"2026-11-22T10:00:00.000Z"})";
+  FakeHttpServer server(
+      {json_reply(200, R"({"data":[)" + row +
+                           R"(],"total":312,"total_exact":true,"limit":1,"next_cursor":"1-1"})"),
+       json_reply(200,
+                  R"({"data":[)" + row +
+                      R"(],"total":10000,"total_exact":false,"limit":1,"next_cursor":"1-1"})")});
+  const std::vector<std::string> args{"incidents", "ls",  "--url",   server.url(),
+                                      "--token",   "rgn", "--limit", "1"};
+  const Run exact = run_regenctl(args);
+  CHECK(exact.exit_code == 0);
+  CHECK(exact.err == "showing 1 of 312 incidents; use --all or --limit for more\n");
+  const Run bounded = run_regenctl(args);
+  CHECK(bounded.exit_code == 0);
+  CHECK(bounded.err == "showing 1 of 10000+ incidents; use --all or --limit for more\n");
+}
+
 TEST_CASE("api binary: on a terminal the table is coloured, unless NO_COLOR is set") {
   FakeHttpServer server({json_reply(200, kOnePage)});
   const std::vector<std::string> args{"incidents", "ls", "--url", server.url(), "--token", "t"};

@@ -89,7 +89,9 @@ TEST_CASE("api pagination: defaults, page to offset, and one extra row asked of 
   REQUIRE(defaults.ok());
   CHECK(defaults.value().limit == kDefaultLimit);
   CHECK(defaults.value().offset == 0);
-  CHECK(defaults.value().page_request().limit == kDefaultLimit + 1);
+  const storage::PageRequest request = defaults.value().page_request(kMaxExactIncidentTotal);
+  CHECK(request.limit == kDefaultLimit + 1);
+  CHECK(request.count_limit == kMaxExactIncidentTotal);
 
   Result<Pagination> page = parse_pagination(parse_ok("limit=20&page=3"));
   REQUIRE(page.ok());
