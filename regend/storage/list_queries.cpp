@@ -126,11 +126,17 @@ std::vector<std::vector<Choice>> combinations(const std::vector<Choice>& choices
   return out;
 }
 
-std::string select(Params& params, const ListShape& list, const std::vector<Choice>& choices,
-                   const std::optional<Cursor>& after) {
+// The list's conditions, with `choices` for the value choices.
+Where conditions(Params& params, const ListShape& list, const std::vector<Choice>& choices) {
   Where where(params);
   for (const Choice& choice : choices) where.in(choice.column, choice.values);
   if (list.more) list.more(where);
+  return where;
+}
+
+std::string select(Params& params, const ListShape& list, const std::vector<Choice>& choices,
+                   const std::optional<Cursor>& after) {
+  Where where = conditions(params, list, choices);
   where.before(list.time_column, after);
   return "SELECT " + std::string(list.columns) + " FROM " + std::string(list.table) + where.text() +
          " ORDER BY " + list.time_column + " DESC, id DESC";
@@ -149,12 +155,13 @@ SqlQuery page_query(SqlDialect dialect, const ListShape& list, const PageRequest
     const int64_t each = offset > std::numeric_limits<int64_t>::max() - limit
                              ? std::numeric_limits<int64_t>::max()
                              : offset + limit;
+    const std::string each_limit = params.bind(each);
     std::string merged;
     int n = 0;
     for (const std::vector<Choice>& arm : combinations(list.choices)) {
       if (!merged.empty()) merged += " UNION ALL ";
-      merged += "SELECT * FROM (" + select(params, list, arm, page.after) + " LIMIT " +
-                params.bind(each) + ") AS arm" + std::to_string(++n);
+      merged += "SELECT * FROM (" + select(params, list, arm, page.after) + " LIMIT " + each_limit +
+                ") AS arm" + std::to_string(++n);
     }
     text = "SELECT * FROM (" + merged + ") AS page ORDER BY " + list.time_column + " DESC, id DESC";
   }
@@ -162,23 +169,16 @@ SqlQuery page_query(SqlDialect dialect, const ListShape& list, const PageRequest
   return SqlQuery{std::move(text), std::move(params).take()};
 }
 
-Where conditions(Params& params, const ListShape& list) {
-  Where where(params);
-  for (const Choice& choice : list.choices) where.in(choice.column, choice.values);
-  if (list.more) list.more(where);
-  return where;
-}
-
 SqlQuery count_query(SqlDialect dialect, const ListShape& list) {
   Params params(dialect);
-  Where where = conditions(params, list);
+  Where where = conditions(params, list, list.choices);
   std::string text = "SELECT COUNT(*) FROM " + std::string(list.table) + where.text();
   return SqlQuery{std::move(text), std::move(params).take()};
 }
 
 SqlQuery beyond_query(SqlDialect dialect, const ListShape& list, int64_t bound) {
   Params params(dialect);
-  Where where = conditions(params, list);
+  Where where = conditions(params, list, list.choices);
   std::string text = "SELECT 1 FROM " + std::string(list.table) + where.text() +
                      " LIMIT 1 OFFSET " + params.bind(std::max<int64_t>(bound, 0));
   return SqlQuery{std::move(text), std::move(params).take()};
