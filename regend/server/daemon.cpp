@@ -22,6 +22,7 @@
 #include "regend/admin/commands.h"
 #include "regend/admin/token_commands.h"
 #include "regend/api/routes.h"
+#include "regend/http/answer_batch.h"
 #include "regend/http/server.h"
 #include "regend/ingest/group_commit_writer.h"
 #include "regend/ingest/provider_registry.h"
@@ -191,6 +192,12 @@ Status Daemon::Impl::start() {
                                    commit_duration_->observe(
                                        std::chrono::duration<double>(elapsed).count());
                                    batch_size_->observe(static_cast<double>(requests));
+                                 },
+                             .around_completions =
+                                 [](const std::function<void()>& complete_all) {
+                                   // One hand-off per io thread for the whole batch.
+                                   http::AnswerBatch answers;
+                                   complete_all();
                                  }},
       wall_clock);
   writer_->start();
@@ -277,6 +284,7 @@ int Daemon::Impl::run() {
   executor_->stop();
   server_->stop();
   spdlog::info("regend stopped");
+  logging::flush();
   return 0;
 }
 
@@ -300,6 +308,7 @@ void Daemon::Impl::on_signal(int signal_number) {
   if (draining_) {
     spdlog::warn("{} during drain: exiting now with {} connection(s) open", name,
                  server_->stats().open_connections.load());
+    logging::flush();
     std::_Exit(128 + signal_number);
   }
   spdlog::info("{}: draining (a second signal exits at once)", name);

@@ -40,11 +40,17 @@ class SqliteStore::Tx final : public SqliteReads<WriteTx> {
   void touch_token(int64_t id, Timestamp at) override;
 
  private:
+  // Binds `row` (text without copying: see bind_view in the .cpp); `row` must outlive the
+  // statement's execution. Uses labels_json_ and annotations_json_.
   void bind_alert(SQLite::Statement& st, const AlertRow& row);
   void bind_incident(SQLite::Statement& st, const IncidentRow& row);
   // Runs an UPDATE/DELETE of one rule; bumps the rules version when it changed a row.
   bool change_rule(SQLite::Statement& st);
   void bump_rules_version();
+
+  // The encoded maps of the alert being written, bound without copying.
+  std::string labels_json_;
+  std::string annotations_json_;
 };
 
 }  // namespace regen::storage
