@@ -1,5 +1,6 @@
 #include "regend/server/daemon.h"
 
+#include <sched.h>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
@@ -65,8 +66,16 @@ domain::Timestamp wall_clock() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
+// 0: one io thread per CPU this process may run on. Its affinity (taskset, systemd's
+// CPUAffinity=, a cgroup cpuset), not the machine's core count: io threads beyond the cores
+// they can use only take turns on them, with a context switch each time.
 unsigned resolve_io_threads(unsigned configured) {
   if (configured != 0) return configured;
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0) {
+    return std::max(1, CPU_COUNT(&cpus));
+  }
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
