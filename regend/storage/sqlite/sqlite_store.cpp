@@ -232,6 +232,7 @@ Status SqliteStore::migrate() {
 
 Status SqliteStore::write(const std::function<Status(WriteTx&)>& body) {
   std::lock_guard lock(write_mutex_);
+  tx_->begin();
   // IMMEDIATE takes the write lock up front: no deadlock-prone upgrade from a read lock.
   return run_transaction(*writer_, SQLite::TransactionBehavior::IMMEDIATE, *tx_, body);
 }

@@ -118,15 +118,19 @@ void SqliteStore::Tx::bind_incident(SQLite::Statement& st, const IncidentRow& ro
 }
 
 IncidentRow SqliteStore::Tx::insert_incident(const IncidentRow& row) {
-  // The single write connection makes MAX()+1 race-free; numbers are never reused because
-  // incidents are never deleted. Two plain statements rather than one INSERT with a subquery
-  // and RETURNING: SQLite buffers RETURNING rows in an ephemeral table, and opening one costs
-  // more (a temporary B-tree and its page cache, allocated and freed) than the insert itself.
-  SQLite::Statement& next =
-      statement("SELECT COALESCE(MAX(incident_number), 0) + 1 FROM incidents");
+  // The write lock (IMMEDIATE) makes MAX()+1 race-free, and nothing else inserts incidents
+  // until the transaction ends, so the number is read once per transaction and counted on
+  // from there; numbers are never reused because incidents are never deleted. Two plain
+  // statements rather than one INSERT with a subquery and RETURNING: SQLite buffers RETURNING
+  // rows in an ephemeral table, and opening one costs more than the insert itself.
+  if (!next_incident_number_) {
+    SQLite::Statement& next =
+        statement("SELECT COALESCE(MAX(incident_number), 0) + 1 FROM incidents");
+    next_incident_number_ = single_int(next);
+    next.reset();
+  }
   IncidentRow stored = row;
-  stored.incident_number = single_int(next);
-  next.reset();
+  stored.incident_number = *next_incident_number_;
   SQLite::Statement& st = statement(
       "INSERT INTO incidents (incident_number, title, severity, status, summary, commander, "
       "group_key, created_at, updated_at, acknowledged_at, resolved_at) VALUES "
@@ -135,6 +139,7 @@ IncidentRow SqliteStore::Tx::insert_incident(const IncidentRow& row) {
   st.bind(11, static_cast<int64_t>(stored.incident_number));
   st.exec();
   stored.id = db_.getLastInsertRowid();
+  ++*next_incident_number_;
   return stored;
 }
 

@@ -4,6 +4,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <optional>
+
 #include "regend/storage/sqlite/sqlite_reads.h"
 #include "regend/storage/sqlite/sqlite_store.h"
 
@@ -12,6 +14,9 @@ namespace regen::storage {
 class SqliteStore::Tx final : public SqliteReads<WriteTx> {
  public:
   using SqliteReads::SqliteReads;
+
+  // Call as each write transaction begins: drops what was cached from the previous one.
+  void begin() { next_incident_number_.reset(); }
 
   int64_t insert_alert(const AlertRow& row) override;
   void update_alert(const AlertRow& row) override;
@@ -48,6 +53,8 @@ class SqliteStore::Tx final : public SqliteReads<WriteTx> {
   bool change_rule(SQLite::Statement& st);
   void bump_rules_version();
 
+  // The next incident_number, once read in this transaction.
+  std::optional<int64_t> next_incident_number_;
   // The encoded maps of the alert being written, bound without copying.
   std::string labels_json_;
   std::string annotations_json_;
