@@ -1,6 +1,7 @@
 #include "common/logging_buffer.h"
 
 #include <poll.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -84,7 +85,10 @@ void LineBuffer::write_pending(std::unique_lock<std::mutex>& lock) {
 void LineBuffer::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable() || stopping_) return;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "regen-log");
+    run();
+  });
 }
 
 void LineBuffer::run() {
