@@ -115,7 +115,6 @@ std::string lookup_header_list(const void* source, std::string_view name) {
 std::shared_ptr<Answer> start_dispatch(Worker& worker, const SessionServices& services,
                                        Request& request, std::string_view* route) {
   // Recycled through the io thread's cache, like Asio's own per-operation state.
-  // Recycled through the io thread's cache, like Asio's own per-operation state.
   auto answer = std::allocate_shared<Answer>(asio::recycling_allocator<Answer>(),
                                              worker.ioc.get_executor(), request.request_id);
   try {
