@@ -47,6 +47,16 @@ std::optional<IpAddress> IpAddress::parse(std::string_view text) {
 }
 
 std::string IpAddress::to_string() const {
+  if (v4_) {
+    // inet_ntop formats IPv4 with sprintf; this runs for every request's client address.
+    char text[16];
+    char* out = text;
+    for (std::size_t i = 0; i < 4; ++i) {
+      if (i != 0) *out++ = '.';
+      out = std::to_chars(out, text + sizeof(text), static_cast<unsigned>(bytes_[i])).ptr;
+    }
+    return std::string(text, out);
+  }
   char buffer[INET6_ADDRSTRLEN];
   inet_ntop(v4_ ? AF_INET : AF_INET6, bytes_.data(), buffer, sizeof(buffer));
   return buffer;

@@ -372,7 +372,7 @@ std::vector<KeyDef> build_table() {
       key("server.listen", Reload::kNo, &C::server, &S::listen, Listen{},
           "Address the HTTP API listens on: HOST:PORT, IPv6 as [::1]:8080; port 0 = any free."),
       key("server.io_threads", Reload::kNo, &C::server, &S::io_threads, Integer<unsigned>{0, 256},
-          "Threads running HTTP I/O; 0 = one per CPU core."),
+          "Threads running HTTP I/O; 0 = one per CPU core the process may run on."),
       key("server.max_connections", Reload::kYes, &C::server, &S::max_connections,
           Integer<unsigned>{1, 1'000'000},
           "Most client connections open at once; past it new ones are answered 503 and closed."),

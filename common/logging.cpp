@@ -1,17 +1,23 @@
 #include "common/logging.h"
 
 #include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
 
+#include "common/logging_buffer.h"
+
 namespace regen::logging {
 namespace {
+
+// Every line of both loggers goes through this one buffer, so their lines keep their order.
+std::shared_ptr<LineBuffer> g_stderr;
 
 // "%*" in a pattern: the "<N>" sd-daemon priority prefix for the message's level.
 class PriorityFlag final : public spdlog::custom_flag_formatter {
@@ -33,17 +39,37 @@ std::unique_ptr<spdlog::formatter> make_formatter(std::string_view program, std:
   if (stderr_is_journal()) {
     formatter->set_pattern("%*" + std::string(tag) + "%v");
   } else {
-    formatter->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z " + std::string(program) + "[%P] %l " +
-                           std::string(tag) + "%v");
+    // The pid is written into the pattern: spdlog's %P asks the kernel for it on every line.
+    formatter->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z " + std::string(program) + "[" +
+                           std::to_string(::getpid()) + "] %l " + std::string(tag) + "%v");
   }
   return formatter;
 }
 
-// Both sinks write stderr; spdlog's console sinks share one process-wide mutex, so lines from
-// the two loggers never interleave mid-line.
-std::shared_ptr<spdlog::sinks::stderr_sink_mt> make_sink(std::string_view program,
-                                                         std::string_view tag) {
-  auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+// Formats a logger's lines (under the sink's own mutex: formatters are not thread-safe) and
+// hands them to the shared stderr buffer, either at once or batched.
+class BufferedSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  BufferedSink(std::shared_ptr<LineBuffer> buffer, bool immediate)
+      : buffer_(std::move(buffer)), immediate_(immediate) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    line_.clear();
+    formatter_->format(msg, line_);
+    buffer_->append(std::string_view(line_.data(), line_.size()), immediate_);
+  }
+  void flush_() override { buffer_->flush(); }
+
+ private:
+  std::shared_ptr<LineBuffer> buffer_;
+  const bool immediate_;
+  spdlog::memory_buf_t line_;  // reused; guarded by the base's mutex
+};
+
+std::shared_ptr<BufferedSink> make_sink(std::string_view program, std::string_view tag,
+                                        bool immediate) {
+  auto sink = std::make_shared<BufferedSink>(g_stderr, immediate);
   sink->set_formatter(make_formatter(program, tag));
   return sink;
 }
@@ -89,8 +115,17 @@ std::optional<spdlog::level::level_enum> parse_level(std::string_view name) {
 }
 
 void init(std::string_view program, spdlog::level::level_enum level) {
-  auto main_logger = std::make_shared<spdlog::logger>(std::string(program), make_sink(program, ""));
-  auto access_logger = std::make_shared<spdlog::logger>("access", make_sink(program, "access: "));
+  if (g_stderr == nullptr) {
+    g_stderr = std::make_shared<LineBuffer>(LineBuffer::Settings{
+        .fd = STDERR_FILENO, .capacity = kAccessBatchBytes, .interval = kAccessBatchInterval});
+    g_stderr->start();
+  }
+  // Event lines leave at once (with any access lines before them): the last lines before a
+  // crash are the ones an operator needs. Access lines, one per request, leave in batches.
+  auto main_logger =
+      std::make_shared<spdlog::logger>(std::string(program), make_sink(program, "", true));
+  auto access_logger =
+      std::make_shared<spdlog::logger>("access", make_sink(program, "access: ", false));
   spdlog::drop_all();
   spdlog::register_logger(access_logger);
   spdlog::set_default_logger(main_logger);
@@ -99,9 +134,13 @@ void init(std::string_view program, spdlog::level::level_enum level) {
 
 void set_level(spdlog::level::level_enum level) {
   spdlog::set_level(level);
-  // Flush every line: stderr is usually a pipe to the journal, and the last lines before a
-  // crash or kill -9 are the ones an operator needs.
-  spdlog::flush_on(spdlog::level::trace);
+  // The sinks decide when lines leave (see init()); a flush after every line would undo the
+  // access log's batching.
+  spdlog::flush_on(spdlog::level::off);
+}
+
+void flush() {
+  if (g_stderr != nullptr) g_stderr->flush();
 }
 
 }  // namespace regen::logging

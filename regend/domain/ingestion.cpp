@@ -61,6 +61,8 @@ class Applier {
     return !rule->suppress && rule->create_incident;
   }
 
+  // The incident is chosen before the alert row is written, so the row is written once, with
+  // its incident (an insert then an update would rewrite the row and its indexes).
   void create(const NormalizedAlert& incoming) {
     AlertRow row;
     row.alert = incoming;
@@ -71,9 +73,10 @@ class Applier {
       row.id = tx_.insert_alert(row);
       return;
     }
-    bool wants_incident = route(row);
+    const bool wants_incident = route(row);
+    if (wants_incident) row.incident_id = open_or_join_incident(row);
     row.id = tx_.insert_alert(row);
-    if (wants_incident) open_or_join_incident(row);
+    if (wants_incident) link(row);
   }
 
   void refresh(AlertRow& row, const NormalizedAlert& incoming) {
@@ -126,13 +129,16 @@ class Applier {
     row.updated_at = now_;
     row.suppressed = false;
     row.incident_id.reset();
-    bool wants_incident = route(row);
+    const bool wants_incident = route(row);
+    if (wants_incident) row.incident_id = open_or_join_incident(row);
     tx_.update_alert(row);
     ++result_.created;
-    if (wants_incident) open_or_join_incident(row);
+    if (wants_incident) link(row);
   }
 
-  void open_or_join_incident(AlertRow& row) {
+  // The incident the alert joins: the newest open one of its group within the window, else a
+  // new one. Returns its id.
+  int64_t open_or_join_incident(const AlertRow& row) {
     const GroupingRule* rule = rules_.group(row.alert);
     std::optional<std::string> key;
     std::optional<IncidentRow> incident;
@@ -141,10 +147,13 @@ class Applier {
       incident = tx_.find_open_incident(*key, now_ - rule->window);
     }
     if (!incident) incident = open_incident(row, key);
-    row.incident_id = incident->id;
-    tx_.update_alert(row);
-    tx_.link_alert(incident->id, row.id, row.occurrence, now_);
-    record(tx_, incident->id, "alert_linked", describe(row), now_);
+    return incident->id;
+  }
+
+  // Links the stored occurrence to its incident (row.incident_id) and records it.
+  void link(const AlertRow& row) {
+    tx_.link_alert(*row.incident_id, row.id, row.occurrence, now_);
+    record(tx_, *row.incident_id, "alert_linked", describe(row), now_);
   }
 
   IncidentRow open_incident(const AlertRow& row, const std::optional<std::string>& key) {

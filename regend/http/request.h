@@ -74,14 +74,16 @@ struct Response {
 // a handler bug cannot leave a connection hanging.
 class Responder {
  public:
-  class Completion {
+  // Shared, so that the session can keep the state it shares with its completion in the same
+  // allocation; the Responder is still its only user until send().
+  class Completion : public std::enable_shared_from_this<Completion> {
    public:
     virtual ~Completion() = default;
     virtual void complete(Response response) = 0;
     virtual void abandon() = 0;  // the handler dropped its Responder: answer 500
   };
 
-  explicit Responder(std::unique_ptr<Completion> completion) : completion_(std::move(completion)) {}
+  explicit Responder(std::shared_ptr<Completion> completion) : completion_(std::move(completion)) {}
   Responder(Responder&&) noexcept = default;
   Responder& operator=(Responder&& other) noexcept;  // abandons an unsent completion first
   Responder(const Responder&) = delete;
@@ -91,7 +93,7 @@ class Responder {
   void send(Response response);
 
  private:
-  std::unique_ptr<Completion> completion_;
+  std::shared_ptr<Completion> completion_;
 };
 
 // A route's handler. Runs on an io thread: it must not block. Work that blocks (storage) is

@@ -7,21 +7,24 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/recycling_allocator.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include <array>
 
 #include "common/version.h"
+#include "regend/http/answer.h"
 #include "regend/http/error_response.h"
+#include "regend/http/response_head.h"
 #include "regend/http/worker.h"
 #include "regend/middleware/access_log.h"
 #include "regend/middleware/request_id.h"
@@ -33,6 +36,7 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using boost::system::error_code;
 using RequestMessage = bhttp::request<bhttp::string_body>;
+using RequestParser = bhttp::request_parser<bhttp::string_body>;
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 // After an error response the connection closes; reading (and discarding) what the client is
@@ -40,6 +44,8 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr std::size_t kLingerBytes = 1024 * 1024;
 const std::string kServerHeader = std::string("regend/") + kVersion;
+// The most one read asks for (Beast's own limit).
+constexpr std::size_t kReadSize = 65536;
 
 // Keeps the worker's registry and the open-connection count in step with the coroutine.
 class ConnectionScope {
@@ -104,64 +110,85 @@ std::string lookup_header_list(const void* source, std::string_view name) {
   return joined;
 }
 
-// Bridges Responder (any thread, no Asio) to the awaiting coroutine: the response is posted
-// to the connection's io thread, where the coroutine resumes.
-template <typename Handler>
-class SessionCompletion final : public Responder::Completion {
- public:
-  SessionCompletion(Handler handler, asio::io_context::executor_type executor,
-                    std::string_view request_id)
-      : handler_(std::move(handler)), executor_(executor), request_id_(request_id) {}
-
-  void complete(Response response) override {
-    asio::post(executor_,
-               [handler = std::move(handler_), response = std::move(response)]() mutable {
-                 std::move(handler)(std::move(response));
-               });
+// Routes the request. Returns the Answer, whose response is already there when the handler
+// answered before returning.
+std::shared_ptr<Answer> start_dispatch(Worker& worker, const SessionServices& services,
+                                       Request& request, std::string_view* route) {
+  // Recycled through the io thread's cache, like Asio's own per-operation state.
+  auto answer = std::allocate_shared<Answer>(asio::recycling_allocator<Answer>(),
+                                             worker.ioc.get_executor(), request.request_id);
+  try {
+    *route = (*services.dispatch)(request, Responder(answer));
+  } catch (const std::exception& e) {
+    // The Responder was destroyed during unwinding and has answered 500 already.
+    spdlog::error("request {}: handler threw: {}", request.request_id, e.what());
   }
-  void abandon() override {
-    spdlog::error("request {}: handler dropped its responder without answering", request_id_);
-    complete(error_response(ErrorCode::kInternal, "internal error", request_id_));
-  }
-
- private:
-  Handler handler_;
-  asio::io_context::executor_type executor_;
-  std::string_view request_id_;
-};
-
-template <typename Token>
-auto async_dispatch(Worker& worker, const SessionServices& services, Request& request,
-                    std::string_view* route, Token&& token) {
-  return asio::async_initiate<Token, void(Response)>(
-      [&worker, &services, &request, route](auto handler) {
-        auto completion = std::make_unique<SessionCompletion<decltype(handler)>>(
-            std::move(handler), worker.ioc.get_executor(), request.request_id);
-        try {
-          *route = (*services.dispatch)(request, Responder(std::move(completion)));
-        } catch (const std::exception& e) {
-          // The Responder was destroyed during unwinding and has answered 500 already.
-          spdlog::error("request {}: handler threw: {}", request.request_id, e.what());
-        }
-      },
-      token);
+  return answer;
 }
 
+// Parks the session on `answer` until the response arrives. `answer` is moved into the
+// initiation, so the session's frame does not hold it while it waits (see Answer).
+auto wait_for(std::shared_ptr<Answer> answer) {
+  return asio::async_initiate<const asio::use_awaitable_t<>&, void(Response)>(
+      [answer = std::move(answer)](auto handler) mutable {
+        Answer::park(std::move(answer), std::move(handler));
+      },
+      asio::use_awaitable);
+}
+
+// Beast's async_read / async_read_header, except that bytes already buffered are parsed at once:
+// Beast posts its completion through the scheduler even when no read was needed, which for a
+// request that arrived in one segment (nearly all) is a suspension for nothing.
+template <typename Condition>
+asio::awaitable<error_code> read_message(tcp::socket& socket, beast::flat_buffer& buffer,
+                                         RequestParser& parser, Condition done) {
+  while (!done(parser)) {
+    if (buffer.size() > 0) {
+      error_code ec;
+      buffer.consume(parser.put(buffer.data(), ec));
+      if (ec && ec != bhttp::error::need_more) co_return ec;
+      if (!ec) continue;
+    }
+    auto [ec, n] = co_await socket.async_read_some(
+        buffer.prepare(beast::read_size(buffer, kReadSize)), kNoThrow);
+    buffer.commit(n);
+    if (ec == asio::error::eof) {
+      // As Beast: EOF ends a message that has no length (put_eof decides), else it is an error.
+      if (!parser.got_some()) co_return bhttp::error::end_of_stream;
+      error_code eof_ec;
+      parser.put_eof(eof_ec);
+      co_return eof_ec;
+    }
+    if (ec) co_return ec;
+  }
+  co_return error_code{};
+}
+
+// Writes head and body. The first attempt is a plain non-blocking send from here (the socket
+// buffer nearly always has room); only what it could not take goes through an async write, so
+// the common case does not suspend.
 asio::awaitable<std::size_t> write_response(Connection& conn, const Limits& limits,
                                             Response& response, unsigned version, bool keep_alive,
                                             std::string_view request_id) {
-  bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status), version};
-  message.set(bhttp::field::server, kServerHeader);
-  message.set(bhttp::field::content_type, response.content_type);
-  message.set("X-Request-ID", request_id);
-  for (const auto& [name, value] : response.headers) message.set(name, value);
-  message.body() = std::move(response.body);
-  message.keep_alive(keep_alive);
-  message.prepare_payload();
+  write_response_head(conn.head, response, version, keep_alive, kServerHeader, request_id);
   conn.phase = Connection::Phase::kWriting;
+  const std::size_t total = conn.head.size() + response.body.size();
+  error_code ec;
+  std::size_t sent = conn.socket.send(
+      std::array<asio::const_buffer, 2>{asio::buffer(conn.head), asio::buffer(response.body)}, 0,
+      ec);
+  if (ec && ec != asio::error::would_block) co_return 0;
+  if (sent == total) co_return total;
   conn.set_deadline(limits.write_timeout);
-  auto [ec, written] = co_await bhttp::async_write(conn.socket, message, kNoThrow);
-  co_return ec ? 0 : written;
+  std::array<asio::const_buffer, 2> rest{asio::buffer(conn.head), asio::buffer(response.body)};
+  if (sent < conn.head.size()) {
+    rest[0] += sent;
+  } else {
+    rest[0] = asio::const_buffer();
+    rest[1] += sent - conn.head.size();
+  }
+  auto [write_ec, written] = co_await asio::async_write(conn.socket, rest, kNoThrow);
+  co_return write_ec ? 0 : total;
 }
 
 asio::awaitable<void> linger_and_close(Connection& conn) {
@@ -248,21 +275,27 @@ asio::awaitable<bool> serve_one(Worker& worker, const SessionServices& services,
     const bool draining = services.draining->load();
     if (draining && conn.served_a_request && conn.socket.available() == 0) co_return false;
     conn.phase = Connection::Phase::kIdle;
-    conn.set_deadline(draining
-                          ? std::min<Clock::duration>(limits->idle_timeout, kDrainFirstRequestWait)
-                          : Clock::duration(limits->idle_timeout));
-    auto [ec] = co_await conn.socket.async_wait(tcp::socket::wait_read, kNoThrow);
+    // Counted from the end of the previous response (or the accept): no clock read here.
+    conn.set_deadline(conn.last_answered,
+                      draining ? std::min<Clock::duration>(limits->idle_timeout,
+                                                           kDrainFirstRequestWait)
+                               : Clock::duration(limits->idle_timeout));
+    // A read rather than a wait for readability: Asio registers the socket with epoll once, but
+    // re-arms it (epoll_ctl) for every wait; a read waits on the registration it has.
+    auto [ec, n] = co_await conn.socket.async_read_some(
+        buffer.prepare(beast::read_size(buffer, kReadSize)), kNoThrow);
     if (ec || conn.phase == Connection::Phase::kClosing) co_return false;
+    buffer.commit(n);
   }
 
   conn.phase = Connection::Phase::kReading;
-  conn.set_deadline(limits->header_timeout);
   const Clock::time_point started = Clock::now();
-  bhttp::request_parser<bhttp::string_body> parser;
+  conn.set_deadline(started, limits->header_timeout);
+  RequestParser parser;
   parser.header_limit(static_cast<std::uint32_t>(limits->max_header_bytes));
   parser.body_limit(limits->max_body_bytes);
-  auto [header_ec, header_bytes] =
-      co_await bhttp::async_read_header(conn.socket, buffer, parser, kNoThrow);
+  error_code header_ec = co_await read_message(
+      conn.socket, buffer, parser, [](const RequestParser& p) { return p.is_header_done(); });
   if (header_ec) {
     if (auto failure = classify_read_error(conn, header_ec, *limits, false)) {
       co_await reject_request(conn, *limits, failure->code, failure->message, started, std::nullopt,
@@ -280,7 +313,8 @@ asio::awaitable<bool> serve_one(Worker& worker, const SessionServices& services,
       co_await asio::async_write(conn.socket, asio::buffer(kContinue), kNoThrow);
     }
     conn.set_deadline(limits->body_timeout);
-    auto [body_ec, read] = co_await bhttp::async_read(conn.socket, buffer, parser, kNoThrow);
+    error_code body_ec = co_await read_message(conn.socket, buffer, parser,
+                                               [](const RequestParser& p) { return p.is_done(); });
     if (body_ec) {
       if (auto failure = classify_read_error(conn, body_ec, *limits, true)) {
         co_await reject_request(conn, *limits, failure->code, failure->message, started,
@@ -300,26 +334,34 @@ asio::awaitable<bool> serve_one(Worker& worker, const SessionServices& services,
   if (question != std::string_view::npos) request.query = request.target.substr(question + 1);
   request.body = message.body();
   request.client = conn.peer;
-  std::string generated_id;
-  request.request_id = middleware::choose_request_id(message["X-Request-ID"], generated_id);
+  request.request_id =
+      middleware::choose_request_id(message["X-Request-ID"], conn.generated_request_id);
   request.set_header_source(&message, &lookup_header, &lookup_header_list);
 
   conn.phase = Connection::Phase::kHandling;
   conn.clear_deadline();
   std::string_view route = "-";
-  Response response =
-      co_await async_dispatch(worker, services, request, &route, asio::use_awaitable);
+  std::shared_ptr<Answer> answer = start_dispatch(worker, services, request, &route);
+  // Not a conditional expression nor `co_return co_await`: g++ 12 destroys the temporaries
+  // around a co_await of a class type twice in those.
+  Response response;
+  if (answer->response()) {
+    response = std::move(*answer->response());
+  } else {
+    response = co_await wait_for(std::move(answer));
+  }
   if (conn.phase == Connection::Phase::kClosing) co_return false;
 
   const bool keep_alive = message.keep_alive() && !services.draining->load();
   const unsigned status = response.status;
   std::size_t written = co_await write_response(conn, *limits, response, message.version(),
                                                 keep_alive, request.request_id);
+  conn.last_answered = Clock::now();
   middleware::log_access({.method = request.method,
                           .route = route,
                           .path = request.path,
                           .status = status,
-                          .duration = Clock::now() - started,
+                          .duration = conn.last_answered - started,
                           .bytes_in = body_bytes,
                           .bytes_out = written,
                           .request_id = request.request_id,
@@ -331,7 +373,7 @@ asio::awaitable<bool> serve_one(Worker& worker, const SessionServices& services,
   if (written > 0) {
     in_flight.answered();
     if (services.observer != nullptr) {
-      services.observer->on_response(request.method, route, status, Clock::now() - started);
+      services.observer->on_response(request.method, route, status, conn.last_answered - started);
     }
   }
   co_return written > 0 && keep_alive;
@@ -368,8 +410,10 @@ std::string describe_peer(const tcp::socket& socket) {
 
 }  // namespace
 
-void Connection::set_deadline(Clock::duration timeout) {
-  deadline = Clock::now() + timeout;
+void Connection::set_deadline(Clock::duration timeout) { set_deadline(Clock::now(), timeout); }
+
+void Connection::set_deadline(Clock::time_point now, Clock::duration timeout) {
+  deadline = now + timeout;
   timed_out = false;
   if (!timer_armed || timer.expiry() > deadline) arm();
 }
@@ -400,6 +444,9 @@ void spawn_session(Worker& worker, const SessionServices& services, tcp::socket 
   services.stats->connections_accepted.fetch_add(1);
   auto conn = std::make_shared<Connection>(std::move(socket));
   conn->peer = describe_peer(conn->socket);
+  // Sends are tried synchronously first (write_response); they must never block.
+  error_code ignored;
+  conn->socket.non_blocking(true, ignored);
   asio::co_spawn(worker.ioc, run_session(worker, services, std::move(conn)), asio::detached);
 }
 
@@ -407,6 +454,8 @@ void spawn_rejection(Worker& worker, const SessionServices& services, tcp::socke
   services.stats->connections_rejected.fetch_add(1);
   auto conn = std::make_shared<Connection>(std::move(socket));
   conn->peer = describe_peer(conn->socket);
+  error_code ignored;
+  conn->socket.non_blocking(true, ignored);
   asio::co_spawn(worker.ioc, run_rejection(std::move(conn), *worker.limits), asio::detached);
 }
 

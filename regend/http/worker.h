@@ -32,6 +32,7 @@ struct Connection : std::enable_shared_from_this<Connection> {
   // One timer per connection, re-armed lazily: moving the deadline later (the common case,
   // once per request) costs no timer operation; the timer re-arms itself when it fires early.
   void set_deadline(Clock::duration timeout);
+  void set_deadline(Clock::time_point now, Clock::duration timeout);  // `now`: just read
   void clear_deadline() { deadline = Clock::time_point::max(); }
   // Cancels pending socket operations; the session sees operation_aborted and closes.
   void cancel();
@@ -47,6 +48,9 @@ struct Connection : std::enable_shared_from_this<Connection> {
   // still be on the wire. The drain waits briefly for it rather than closing it unanswered.
   bool served_a_request = false;
   std::string peer;  // "127.0.0.1:51234"
+  std::string head;  // the status line and headers of the response being written, reused
+  std::string generated_request_id;                // storage for a generated X-Request-ID, reused
+  Clock::time_point last_answered = Clock::now();  // accept, then each response's end
   std::list<Connection*>::iterator registration;
 
  private:
@@ -67,7 +71,10 @@ struct Worker {
   std::thread thread;
   // Declared last so it is destroyed first: destroying it destroys suspended sessions, which
   // unregister from `connections` on their way out.
-  asio::io_context ioc{1};
+  // One thread runs it and only that thread touches its sockets (see server.cpp), so the
+  // per-socket locks of Asio's reactor can go; the scheduler keeps its lock for posts from
+  // other threads (the writer's answers, drain, limits).
+  asio::io_context ioc{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
 };
 
 // The parts of Server::Impl that sessions use.

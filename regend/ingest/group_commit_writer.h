@@ -29,6 +29,9 @@ struct WriterSettings {
   // Told about each batch after its transaction (metrics), on the writer thread: how long the
   // commit took, retries included, and how many requests it carried. May be empty.
   std::function<void(std::chrono::steady_clock::duration, std::size_t requests)> on_commit;
+  // Runs `complete_all` (which answers every request of a batch), on the writer thread; lets the
+  // caller hand the answers over together (http::AnswerBatch). Empty: run directly.
+  std::function<void(const std::function<void()>& complete_all)> around_completions;
 };
 
 struct WriterStats {
@@ -67,13 +70,28 @@ class GroupCommitWriter {
     Done done;
   };
 
+  // The longest a batch waits for the requests the previous commit answered to come back.
+  static constexpr std::chrono::milliseconds kMaxGatherWait{1};
+
   void run();
+  std::chrono::steady_clock::duration gather_wait() const;
   std::vector<Pending> take_batch();
+  // Moves queued requests onto `batch` while `alerts` (already in it) plus theirs stays within
+  // max_batch_alerts (at least one when `batch` is empty). Returns how many. Holds mutex_.
+  std::size_t take_queued(std::unique_lock<std::mutex>& lock, std::vector<Pending>& batch,
+                          std::size_t alerts);
   void commit(std::vector<Pending>& batch);
   // Answers one request with its result, or with the error that failed its transaction.
   void complete(Pending& pending, const Status& status, const domain::SubmissionResult& result);
-  Status apply_all(storage::WriteTx& tx, std::vector<Pending>& batch, std::size_t first,
-                   std::size_t count, std::vector<domain::SubmissionResult>& results);
+  // Reloads the rules if they changed; returns the batch's "now", shared by all its alerts.
+  domain::Timestamp begin_batch(storage::WriteTx& tx);
+  void apply_range(storage::WriteTx& tx, std::vector<Pending>& batch, std::size_t first,
+                   std::size_t count, domain::Timestamp now,
+                   std::vector<domain::SubmissionResult>& results);
+  // Applies `batch`, then whatever was queued meanwhile, until the queue is empty or the batch
+  // is full; `batch` and `results` grow accordingly.
+  Status apply_growing(storage::WriteTx& tx, std::vector<Pending>& batch,
+                       std::vector<domain::SubmissionResult>& results);
 
   storage::Store& store_;
   const WriterSettings settings_;
@@ -84,7 +102,12 @@ class GroupCommitWriter {
   std::condition_variable wake_;
   std::deque<Pending> queue_;
   bool stopping_ = false;
+  std::size_t gather_target_ = 0;  // while the writer waits for this many queued requests
   std::thread thread_;
+
+  // Writer thread only: the previous batch, which predicts how many requests come back.
+  std::size_t last_batch_requests_ = 0;
+  std::chrono::steady_clock::duration last_commit_{};
 
   domain::RuleSet rules_;  // writer thread only; reloaded when rules_version moves
   bool rules_loaded_ = false;

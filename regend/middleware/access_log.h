@@ -26,6 +26,8 @@ struct AccessRecord {
 };
 
 std::string format_access_line(const AccessRecord& record);
+// The same line, appended to `line`.
+void append_access_line(std::string& line, const AccessRecord& record);
 
 // Writes the line to the "access" logger when access logging is on (log.access_log, reloadable).
 void log_access(const AccessRecord& record);

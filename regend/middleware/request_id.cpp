@@ -14,24 +14,36 @@ bool is_acceptable_request_id(std::string_view id) {
   return true;
 }
 
-std::string generate_request_id() {
+namespace {
+
+constexpr std::size_t kGeneratedLength = 32;
+
+void write_request_id(char* out) {
   // Seeded once per thread from the OS; ids need uniqueness, not secrecy.
   thread_local std::mt19937_64 generator{std::random_device{}()};
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(32, '0');
   for (int half = 0; half < 2; ++half) {
     uint64_t bits = generator();
     for (int i = 0; i < 16; ++i) {
-      id[half * 16 + i] = kHex[bits & 0xF];
+      out[half * 16 + i] = kHex[bits & 0xF];
       bits >>= 4;
     }
   }
+}
+
+}  // namespace
+
+std::string generate_request_id() {
+  std::string id(kGeneratedLength, '0');
+  write_request_id(id.data());
   return id;
 }
 
 std::string_view choose_request_id(std::string_view incoming, std::string& storage) {
   if (is_acceptable_request_id(incoming)) return incoming;
-  storage = generate_request_id();
+  // Written in place: a storage string reused across requests allocates only once.
+  storage.resize(kGeneratedLength);
+  write_request_id(storage.data());
   return storage;
 }
 

@@ -12,9 +12,10 @@ namespace regen::router {
 namespace {
 
 // Splits "/a/b/c" into {"a","b","c"}; "/" into {}. A path with an empty segment ("/a//b",
-// "/a/") yields an empty segment that no route matches.
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> parts;
+// "/a/") yields an empty segment that no route matches. Inline storage: routing a request
+// allocates nothing for its segments.
+PathParts split_path(std::string_view path) {
+  PathParts parts;
   if (path.size() <= 1) return parts;
   std::size_t start = 1;
   while (true) {
@@ -56,9 +57,8 @@ void Router::add(std::string_view method, std::string_view pattern, http::Handle
   existing->methods.emplace_back(std::string(method), std::move(handler));
 }
 
-bool Router::matches(const Route& route, std::string_view path,
+bool Router::matches(const Route& route, const PathParts& parts,
                      std::vector<std::pair<std::string_view, std::string_view>>* params) const {
-  std::vector<std::string_view> parts = split_path(path);
   if (parts.size() != route.segments.size()) return false;
   params->clear();
   for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -77,8 +77,9 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
   Match result;
   std::vector<std::string_view> allowed;  // methods of every route matching the path
   std::vector<std::pair<std::string_view, std::string_view>> params;
+  const PathParts parts = split_path(path);
   for (const Route& route : routes_) {
-    if (!matches(route, path, &params)) continue;
+    if (!matches(route, parts, &params)) continue;
     for (const auto& [known, handler] : route.methods) {
       if (known == method) {
         result.outcome = Match::Outcome::kFound;

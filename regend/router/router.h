@@ -2,6 +2,8 @@
 // The route table: built once at start-up, then read concurrently by every io thread without
 // locks. Patterns are literal segments and "{name}" captures: "/api/v1/incidents/{id}".
 
+#include <boost/container/small_vector.hpp>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,6 +11,9 @@
 #include "regend/http/request.h"
 
 namespace regen::router {
+
+// A request path's segments, views into the path.
+using PathParts = boost::container::small_vector<std::string_view, 8>;
 
 class Router {
  public:
@@ -46,7 +51,7 @@ class Router {
     std::vector<std::pair<std::string, http::Handler>> methods;
   };
 
-  bool matches(const Route& route, std::string_view path,
+  bool matches(const Route& route, const PathParts& parts,
                std::vector<std::pair<std::string_view, std::string_view>>* params) const;
 
   std::vector<Route> routes_;

@@ -1,5 +1,6 @@
 #include "regend/server/daemon.h"
 
+#include <sched.h>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
@@ -23,6 +24,7 @@
 #include "regend/admin/commands.h"
 #include "regend/admin/token_commands.h"
 #include "regend/api/routes.h"
+#include "regend/http/answer_batch.h"
 #include "regend/http/server.h"
 #include "regend/ingest/group_commit_writer.h"
 #include "regend/ingest/provider_registry.h"
@@ -65,8 +67,16 @@ domain::Timestamp wall_clock() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
+// 0: one io thread per CPU this process may run on. Its affinity (taskset, systemd's
+// CPUAffinity=, a cgroup cpuset), not the machine's core count: io threads beyond the cores
+// they can use only take turns on them, with a context switch each time.
 unsigned resolve_io_threads(unsigned configured) {
   if (configured != 0) return configured;
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0) {
+    return std::max(1, CPU_COUNT(&cpus));
+  }
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
@@ -208,6 +218,12 @@ Status Daemon::Impl::start() {
                                    commit_duration_->observe(
                                        std::chrono::duration<double>(elapsed).count());
                                    batch_size_->observe(static_cast<double>(requests));
+                                 },
+                             .around_completions =
+                                 [](const std::function<void()>& complete_all) {
+                                   // One hand-off per io thread for the whole batch.
+                                   http::AnswerBatch answers;
+                                   complete_all();
                                  }},
       wall_clock);
   writer_->start();
@@ -297,6 +313,7 @@ int Daemon::Impl::run() {
   executor_->stop();
   server_->stop();
   spdlog::info("regend stopped");
+  logging::flush();
   return 0;
 }
 
@@ -320,6 +337,7 @@ void Daemon::Impl::on_signal(int signal_number) {
   if (draining_) {
     spdlog::warn("{} during drain: exiting now with {} connection(s) open", name,
                  server_->stats().open_connections.load());
+    logging::flush();
     std::_Exit(128 + signal_number);
   }
   spdlog::info("{}: draining (a second signal exits at once)", name);

@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 #include "regend/storage/migrations.h"
+#include "regend/storage/sqlite/sqlite_checkpointer.h"
 #include "regend/storage/sqlite/sqlite_reads.h"
 #include "regend/storage/sqlite/sqlite_tx.h"
 
@@ -57,7 +59,19 @@ void configure(SQLite::Database& db, std::chrono::milliseconds budget) {
   }
 }
 
+// SQLite gives every pager, including the short-lived one of each ephemeral table, an initial
+// bulk page-cache allocation (20 pages, ~90 KB). A CHECK (x IN ('a','b','c')) builds an
+// ephemeral table on every INSERT and UPDATE of its row, so each alert written allocated and
+// freed that bulk, and glibc returned it to the kernel (madvise) and faulted it back in each
+// time: ~1 madvise and ~10 page faults per alert. Pages are allocated one by one without it.
+// Process-wide, and only possible before SQLite initializes; a later call changes nothing.
+void configure_library() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, 0); });
+}
+
 std::unique_ptr<SQLite::Database> open(const std::string& path) {
+  configure_library();
   auto db = std::make_unique<SQLite::Database>(
       path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
   db->setBusyTimeout(static_cast<int>(kBusyTimeout.count()));
@@ -169,9 +183,16 @@ SqliteStore::SqliteStore(std::string path) : path_(std::move(path)) {
                      "cannot open SQLite database " + path_ + ": " + e.what());
   }
   tx_ = std::make_unique<Tx>(*writer_);
+  try {
+    checkpointer_ = std::make_unique<SqliteCheckpointer>(path_);
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(ErrorCode::kUnavailable,
+                     "cannot open SQLite database " + path_ + ": " + e.what());
+  }
+  checkpointer_->attach(writer_->getHandle());
 }
 
-SqliteStore::~SqliteStore() = default;
+SqliteStore::~SqliteStore() { checkpointer_->detach(); }
 
 Status SqliteStore::migrate() {
   std::lock_guard lock(write_mutex_);
@@ -211,6 +232,7 @@ Status SqliteStore::migrate() {
 
 Status SqliteStore::write(const std::function<Status(WriteTx&)>& body) {
   std::lock_guard lock(write_mutex_);
+  tx_->begin();
   // IMMEDIATE takes the write lock up front: no deadlock-prone upgrade from a read lock.
   return run_transaction(*writer_, SQLite::TransactionBehavior::IMMEDIATE, *tx_, body);
 }

@@ -21,6 +21,8 @@ class Database;
 
 namespace regen::storage {
 
+class SqliteCheckpointer;
+
 class SqliteStore final : public Store {
  public:
   static constexpr std::size_t kReaders = 4;
@@ -47,6 +49,8 @@ class SqliteStore final : public Store {
   std::mutex write_mutex_;
   std::unique_ptr<SQLite::Database> writer_;
   std::unique_ptr<Tx> tx_;  // prepared statements live as long as the write connection
+  // Checkpoints the WAL off the write path; attached to writer_ until the destructor.
+  std::unique_ptr<SqliteCheckpointer> checkpointer_;
 
   std::vector<std::unique_ptr<Reader>> readers_;
   std::mutex readers_mutex_;

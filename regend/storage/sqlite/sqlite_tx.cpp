@@ -17,6 +17,14 @@ const std::string kInsertToken =
     "revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
     "ON CONFLICT (name) WHERE revoked_at IS NULL DO NOTHING RETURNING id";
 
+// Text bound without SQLite copying it (SQLITE_STATIC). REQUIRES: `text` stays valid and
+// unchanged until the statement has been executed: these bind the written rows' own fields and
+// the Tx's buffers, and the statement runs right after. Saves a copy and an allocation per
+// column on the write path (raw payloads are the largest column).
+void bind_view(SQLite::Statement& st, int index, const std::string& text) {
+  st.bindNoCopy(index, text);
+}
+
 // Binds the record's columns to ?1.. in the order the rule statements list them.
 void bind_rule(SQLite::Statement& st, const domain::RoutingRuleRecord& rule) {
   st.bind(1, rule.name);
@@ -37,14 +45,16 @@ void bind_rule(SQLite::Statement& st, const domain::GroupingRuleRecord& rule) {
 }  // namespace
 
 void SqliteStore::Tx::bind_alert(SQLite::Statement& st, const AlertRow& row) {
-  st.bind(1, row.alert.source);
-  st.bind(2, row.alert.external_id);
-  st.bind(3, row.alert.title);
-  st.bind(4, row.alert.description);
+  labels_json_ = encode_map(row.alert.labels);
+  annotations_json_ = encode_map(row.alert.annotations);
+  bind_view(st, 1, row.alert.source);
+  bind_view(st, 2, row.alert.external_id);
+  bind_view(st, 3, row.alert.title);
+  bind_view(st, 4, row.alert.description);
   st.bind(5, std::string(domain::to_string(row.alert.severity)));
   st.bind(6, std::string(domain::to_string(row.alert.status)));
-  st.bind(7, encode_map(row.alert.labels));
-  st.bind(8, encode_map(row.alert.annotations));
+  bind_view(st, 7, labels_json_);
+  bind_view(st, 8, annotations_json_);
   bind_optional(st, 9, row.alert.started_at);
   bind_optional(st, 10, row.alert.ended_at);
   st.bind(11, static_cast<int64_t>(to_millis(row.received_at)));
@@ -52,7 +62,7 @@ void SqliteStore::Tx::bind_alert(SQLite::Statement& st, const AlertRow& row) {
   st.bind(13, static_cast<int64_t>(row.occurrence));
   st.bind(14, row.suppressed ? 1 : 0);
   bind_optional(st, 15, row.incident_id);
-  st.bind(16, row.alert.raw);
+  bind_view(st, 16, row.alert.raw);
 }
 
 int64_t SqliteStore::Tx::insert_alert(const AlertRow& row) {
@@ -108,19 +118,28 @@ void SqliteStore::Tx::bind_incident(SQLite::Statement& st, const IncidentRow& ro
 }
 
 IncidentRow SqliteStore::Tx::insert_incident(const IncidentRow& row) {
-  // The single write connection makes MAX()+1 race-free; numbers are never reused because
-  // incidents are never deleted.
+  // The write lock (IMMEDIATE) makes MAX()+1 race-free, and nothing else inserts incidents
+  // until the transaction ends, so the number is read once per transaction and counted on
+  // from there; numbers are never reused because incidents are never deleted. Two plain
+  // statements rather than one INSERT with a subquery and RETURNING: SQLite buffers RETURNING
+  // rows in an ephemeral table, and opening one costs more than the insert itself.
+  if (!next_incident_number_) {
+    SQLite::Statement& next =
+        statement("SELECT COALESCE(MAX(incident_number), 0) + 1 FROM incidents");
+    next_incident_number_ = single_int(next);
+    next.reset();
+  }
+  IncidentRow stored = row;
+  stored.incident_number = *next_incident_number_;
   SQLite::Statement& st = statement(
       "INSERT INTO incidents (incident_number, title, severity, status, summary, commander, "
       "group_key, created_at, updated_at, acknowledged_at, resolved_at) VALUES "
-      "((SELECT COALESCE(MAX(incident_number), 0) + 1 FROM incidents), ?1, ?2, ?3, ?4, ?5, ?6, "
-      "?7, ?8, ?9, ?10) RETURNING id, incident_number");
+      "(?11, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   bind_incident(st, row);
-  if (!st.executeStep()) throw StoreError(ErrorCode::kInternal, "incident insert returned no row");
-  IncidentRow stored = row;
-  stored.id = st.getColumn(0).getInt64();
-  stored.incident_number = st.getColumn(1).getInt64();
-  st.reset();  // finish the statement: its read of incidents ends here
+  st.bind(11, static_cast<int64_t>(stored.incident_number));
+  st.exec();
+  stored.id = db_.getLastInsertRowid();
+  ++*next_incident_number_;
   return stored;
 }
 
@@ -173,9 +192,9 @@ int64_t SqliteStore::Tx::append_timeline(const TimelineEntry& entry) {
       "INSERT INTO timeline (incident_id, kind, actor, payload, created_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5)");
   st.bind(1, static_cast<int64_t>(entry.incident_id));
-  st.bind(2, entry.kind);
-  st.bind(3, entry.actor);
-  st.bind(4, entry.payload_json);
+  bind_view(st, 2, entry.kind);
+  bind_view(st, 3, entry.actor);
+  bind_view(st, 4, entry.payload_json);
   st.bind(5, static_cast<int64_t>(to_millis(entry.at)));
   st.exec();
   return db_.getLastInsertRowid();
@@ -184,9 +203,9 @@ int64_t SqliteStore::Tx::append_timeline(const TimelineEntry& entry) {
 void SqliteStore::Tx::enqueue_outbox(const OutboxEvent& event) {
   SQLite::Statement& st = statement(
       "INSERT INTO outbox (event_type, incident_id, payload, created_at) VALUES (?1, ?2, ?3, ?4)");
-  st.bind(1, event.event_type);
+  bind_view(st, 1, event.event_type);
   bind_optional(st, 2, event.incident_id);
-  st.bind(3, event.payload_json);
+  bind_view(st, 3, event.payload_json);
   st.bind(4, static_cast<int64_t>(to_millis(event.at)));
   st.exec();
 }

@@ -4,6 +4,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <optional>
+
 #include "regend/storage/sqlite/sqlite_reads.h"
 #include "regend/storage/sqlite/sqlite_store.h"
 
@@ -12,6 +14,9 @@ namespace regen::storage {
 class SqliteStore::Tx final : public SqliteReads<WriteTx> {
  public:
   using SqliteReads::SqliteReads;
+
+  // Call as each write transaction begins: drops what was cached from the previous one.
+  void begin() { next_incident_number_.reset(); }
 
   int64_t insert_alert(const AlertRow& row) override;
   void update_alert(const AlertRow& row) override;
@@ -51,11 +56,19 @@ class SqliteStore::Tx final : public SqliteReads<WriteTx> {
   template <typename Bind>
   void insert_in_groups(const std::string& insert, const std::string& insert_one, int per_row,
                         std::size_t count, Bind bind);
+  // Binds `row` (text without copying: see bind_view in the .cpp); `row` must outlive the
+  // statement's execution. Uses labels_json_ and annotations_json_.
   void bind_alert(SQLite::Statement& st, const AlertRow& row);
   void bind_incident(SQLite::Statement& st, const IncidentRow& row);
   // Runs an UPDATE/DELETE of one rule; bumps the rules version when it changed a row.
   bool change_rule(SQLite::Statement& st);
   void bump_rules_version();
+
+  // The next incident_number, once read in this transaction.
+  std::optional<int64_t> next_incident_number_;
+  // The encoded maps of the alert being written, bound without copying.
+  std::string labels_json_;
+  std::string annotations_json_;
 };
 
 }  // namespace regen::storage

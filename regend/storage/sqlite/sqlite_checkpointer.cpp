@@ -1,0 +1,90 @@
+#include "regend/storage/sqlite/sqlite_checkpointer.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+namespace regen::storage {
+
+SqliteCheckpointer::SqliteCheckpointer(const std::string& path)
+    : db_(std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE)) {
+  // A checkpoint needs no lock the writer holds; a busy wait only covers another process's
+  // exclusive checkpoint or recovery.
+  db_->setBusyTimeout(1000);
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "regend-ckpt");
+    run();
+  });
+}
+
+SqliteCheckpointer::~SqliteCheckpointer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void SqliteCheckpointer::attach(sqlite3* writer) {
+  writer_ = writer;
+  sqlite3_wal_autocheckpoint(writer_, 0);
+  sqlite3_wal_hook(writer_, &SqliteCheckpointer::on_commit, this);
+}
+
+void SqliteCheckpointer::detach() {
+  if (writer_ == nullptr) return;
+  sqlite3_wal_hook(writer_, nullptr, nullptr);
+  sqlite3_wal_autocheckpoint(writer_, kCheckpointPages);
+  writer_ = nullptr;
+}
+
+int SqliteCheckpointer::on_commit(void* self, sqlite3* db, const char* schema, int wal_pages) {
+  auto& checkpointer = *static_cast<SqliteCheckpointer*>(self);
+  bool finish = false;
+  bool ask = false;
+  {
+    std::lock_guard lock(checkpointer.mutex_);
+    finish = checkpointer.finish_ || wal_pages >= kWriterCheckpointPages;
+    checkpointer.finish_ = false;
+    if (!finish && wal_pages >= kCheckpointPages && !checkpointer.wanted_) {
+      checkpointer.wanted_ = ask = true;
+    }
+  }
+  if (finish) {
+    // Between two write transactions nothing can add frames: this copies what the background
+    // pass could not (the commits made while it ran), after which the next transaction starts
+    // the WAL over from its beginning. A background pass alone never gets there while commits
+    // keep coming, and the WAL would only grow.
+    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  } else if (ask) {
+    checkpointer.wake_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void SqliteCheckpointer::run() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    wake_.wait(lock, [this] { return stopping_ || wanted_; });
+    if (stopping_) return;
+    lock.unlock();
+    const int rc = sqlite3_wal_checkpoint_v2(db_->getHandle(), "main", SQLITE_CHECKPOINT_PASSIVE,
+                                             nullptr, nullptr);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+      spdlog::warn("sqlite: background checkpoint failed: {}", sqlite3_errstr(rc));
+    }
+    lock.lock();
+    wanted_ = false;
+    finish_ = true;  // the writer copies the rest after its next commit
+    ++checkpoints_;
+  }
+}
+
+int64_t SqliteCheckpointer::checkpoints() const {
+  std::lock_guard lock(mutex_);
+  return checkpoints_;
+}
+
+}  // namespace regen::storage
