@@ -169,19 +169,34 @@ SqlQuery page_query(SqlDialect dialect, const ListShape& list, const PageRequest
   return SqlQuery{std::move(text), std::move(params).take()};
 }
 
-SqlQuery count_query(SqlDialect dialect, const ListShape& list) {
+// COUNT(*) of the matches; with `up_to` > 0, of at most that many.
+SqlQuery count_query(SqlDialect dialect, const ListShape& list, int64_t up_to) {
   Params params(dialect);
   Where where = conditions(params, list, list.choices);
-  std::string text = "SELECT COUNT(*) FROM " + std::string(list.table) + where.text();
+  const std::string table(list.table);
+  std::string text = up_to > 0 ? "SELECT COUNT(*) FROM (SELECT 1 FROM " + table + where.text() +
+                                     " LIMIT " + params.bind(up_to) + ") AS matching"
+                               : "SELECT COUNT(*) FROM " + table + where.text();
   return SqlQuery{std::move(text), std::move(params).take()};
 }
 
+// A row when more than `bound` rows match: the one at OFFSET `bound`.
 SqlQuery beyond_query(SqlDialect dialect, const ListShape& list, int64_t bound) {
   Params params(dialect);
   Where where = conditions(params, list, list.choices);
   std::string text = "SELECT 1 FROM " + std::string(list.table) + where.text() +
-                     " LIMIT 1 OFFSET " + params.bind(std::max<int64_t>(bound, 0));
+                     " LIMIT 1 OFFSET " + params.bind(bound);
   return SqlQuery{std::move(text), std::move(params).take()};
+}
+
+CountPlan count_plan(SqlDialect dialect, const ListShape& list, bool filtered,
+                     int64_t count_limit) {
+  if (count_limit <= 0) return CountPlan{std::nullopt, count_query(dialect, list, 0), 0};
+  if (!filtered) {
+    // Past the probe at most count_limit rows match: the exact count stops there anyway.
+    return CountPlan{beyond_query(dialect, list, count_limit), count_query(dialect, list, 0), 0};
+  }
+  return CountPlan{std::nullopt, count_query(dialect, list, count_limit + 1), count_limit + 1};
 }
 
 ListShape incidents(const IncidentFilter& filter) {
@@ -219,24 +234,22 @@ SqlQuery incident_page_query(SqlDialect dialect, const IncidentFilter& filter,
   return page_query(dialect, incidents(filter), page);
 }
 
-SqlQuery incident_count_query(SqlDialect dialect, const IncidentFilter& filter) {
-  return count_query(dialect, incidents(filter));
-}
-
-SqlQuery incident_beyond_query(SqlDialect dialect, const IncidentFilter& filter, int64_t bound) {
-  return beyond_query(dialect, incidents(filter), bound);
+CountPlan incident_count_plan(SqlDialect dialect, const IncidentFilter& filter,
+                              int64_t count_limit) {
+  const bool filtered = !filter.statuses.empty() || !filter.severities.empty() ||
+                        filter.created_after || filter.created_before ||
+                        !filter.title_contains.empty();
+  return count_plan(dialect, incidents(filter), filtered, count_limit);
 }
 
 SqlQuery alert_page_query(SqlDialect dialect, const AlertFilter& filter, const PageRequest& page) {
   return page_query(dialect, alerts(filter), page);
 }
 
-SqlQuery alert_count_query(SqlDialect dialect, const AlertFilter& filter) {
-  return count_query(dialect, alerts(filter));
-}
-
-SqlQuery alert_beyond_query(SqlDialect dialect, const AlertFilter& filter, int64_t bound) {
-  return beyond_query(dialect, alerts(filter), bound);
+CountPlan alert_count_plan(SqlDialect dialect, const AlertFilter& filter, int64_t count_limit) {
+  const bool filtered =
+      !filter.sources.empty() || !filter.statuses.empty() || !filter.severities.empty();
+  return count_plan(dialect, alerts(filter), filtered, count_limit);
 }
 
 std::string like_contains_pattern(std::string_view text) {

@@ -59,13 +59,19 @@ SqlQuery incident_page_query(SqlDialect dialect, const IncidentFilter& filter,
 SqlQuery alert_page_query(SqlDialect dialect, const AlertFilter& filter, const PageRequest& page);
 inline constexpr std::size_t kMaxArms = 16;
 
-// One row, one column: how many rows match the filter (no cursor, limit or offset).
-SqlQuery incident_count_query(SqlDialect dialect, const IncidentFilter& filter);
-SqlQuery alert_count_query(SqlDialect dialect, const AlertFilter& filter);
-// A row when more than `bound` rows match, else none: the row at OFFSET `bound`. Skipping rows
-// costs a third of counting them, so this settles "more than the bound" before any count.
-SqlQuery incident_beyond_query(SqlDialect dialect, const IncidentFilter& filter, int64_t bound);
-SqlQuery alert_beyond_query(SqlDialect dialect, const AlertFilter& filter, int64_t bound);
+// How a list's total is counted, up to a bound. Skipping rows costs about a third of counting
+// them, so a list likely longer than the bound is probed first ("is there a row past it?"):
+// the unfiltered lists, as long as their tables. A filtered list is usually shorter, and
+// counting it once, stopping past the bound, beats probing it and then counting it again.
+struct CountPlan {
+  std::optional<SqlQuery> beyond;  // a row when more than the bound match, else none
+  SqlQuery count;                  // one value: the matches, counted up to `up_to` when > 0
+  int64_t up_to = 0;
+};
+// `count_limit` as in PageRequest (0: an exact count).
+CountPlan incident_count_plan(SqlDialect dialect, const IncidentFilter& filter,
+                              int64_t count_limit);
+CountPlan alert_count_plan(SqlDialect dialect, const AlertFilter& filter, int64_t count_limit);
 
 // The total a page's own rows prove, so that no count is needed: a page shorter than its
 // limit ends the list (unless it is empty past an offset, which proves nothing). nullopt when
@@ -77,10 +83,10 @@ inline std::optional<int64_t> total_from_page(std::size_t rows, int64_t limit, i
 }
 
 // Sets a list page's total and total_exact (store.h) at the least cost: from the page itself
-// when it ends the list, else from `beyond()` (whether more than request.count_limit rows
-// match), else from `count()`. Both run queries and return what they found.
-template <typename Row, typename Beyond, typename Count>
-void settle_total(Page<Row>& page, const PageRequest& request, Beyond beyond, Count count) {
+// when it ends the list, else by `plan`. exists(query) and count(query) run its queries.
+template <typename Row, typename Exists, typename Count>
+void settle_total(Page<Row>& page, const PageRequest& request, const CountPlan& plan, Exists exists,
+                  Count count) {
   if (!request.after) {
     if (std::optional<int64_t> known =
             total_from_page(page.rows.size(), request.limit, request.offset)) {
@@ -88,12 +94,14 @@ void settle_total(Page<Row>& page, const PageRequest& request, Beyond beyond, Co
       return;
     }
   }
-  if (request.count_limit > 0 && beyond()) {
+  if (plan.beyond && exists(*plan.beyond)) {
     page.total = request.count_limit;
     page.total_exact = false;
     return;
   }
-  page.total = count();
+  const int64_t counted = count(plan.count);
+  page.total_exact = plan.up_to <= 0 || counted < plan.up_to;
+  page.total = page.total_exact ? counted : plan.up_to - 1;
 }
 
 // A LIKE pattern matching any text that contains `text`, with %, _ and \ escaped for

@@ -61,21 +61,18 @@ std::optional<Row> first_row(const PgResult& result, Read read) {
   return read(result, 0);
 }
 
-// The total is settled as list_queries.h describes: `beyond` and `count` make the queries
-// when they are needed.
-template <typename Row, typename Read, typename Beyond, typename Count>
+// The total is settled as list_queries.h describes.
+template <typename Row, typename Read>
 Page<Row> run_page(PgConnection& db, const SqlQuery& rows, const PageRequest& request,
-                   Beyond beyond, Count count, Read read) {
+                   const CountPlan& plan, Read read) {
   Page<Row> page;
   page.rows = all_rows<Row>(db.exec(rows.text.c_str(), pg_params(rows)), read);
   settle_total(
-      page, request,
-      [&] {
-        const SqlQuery query = beyond();
+      page, request, plan,
+      [&](const SqlQuery& query) {
         return db.exec(query.text.c_str(), pg_params(query)).rows() > 0;
       },
-      [&] {
-        const SqlQuery query = count();
+      [&](const SqlQuery& query) {
         return db.exec(query.text.c_str(), pg_params(query)).int64(0, 0);
       });
   return page;
@@ -97,10 +94,8 @@ std::optional<AlertRow> PgReads<Interface>::find_alert_by_id(int64_t id) {
 template <typename Interface>
 Page<AlertRow> PgReads<Interface>::list_alerts(const AlertFilter& filter, const PageRequest& page) {
   constexpr auto kDialect = SqlDialect::kPostgres;
-  return run_page<AlertRow>(
-      db_, alert_page_query(kDialect, filter, page), page,
-      [&] { return alert_beyond_query(kDialect, filter, page.count_limit); },
-      [&] { return alert_count_query(kDialect, filter); }, read_alert);
+  return run_page<AlertRow>(db_, alert_page_query(kDialect, filter, page), page,
+                            alert_count_plan(kDialect, filter, page.count_limit), read_alert);
 }
 
 template <typename Interface>
@@ -118,10 +113,9 @@ template <typename Interface>
 Page<IncidentRow> PgReads<Interface>::list_incidents(const IncidentFilter& filter,
                                                      const PageRequest& page) {
   constexpr auto kDialect = SqlDialect::kPostgres;
-  return run_page<IncidentRow>(
-      db_, incident_page_query(kDialect, filter, page), page,
-      [&] { return incident_beyond_query(kDialect, filter, page.count_limit); },
-      [&] { return incident_count_query(kDialect, filter); }, read_incident);
+  return run_page<IncidentRow>(db_, incident_page_query(kDialect, filter, page), page,
+                               incident_count_plan(kDialect, filter, page.count_limit),
+                               read_incident);
 }
 
 template <typename Interface>

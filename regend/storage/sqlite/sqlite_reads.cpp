@@ -51,10 +51,10 @@ constexpr const char kFindGroupingRule[] =
 
 // List statements vary with their filter, so they are prepared per call rather than cached;
 // each is finalized on return and holds no read lock past it. The total is settled as
-// list_queries.h describes: `beyond` and `count` make the queries when they are needed.
-template <typename Row, typename Read, typename Beyond, typename Count>
+// list_queries.h describes.
+template <typename Row, typename Read>
 Page<Row> run_page(SQLite::Database& db, const SqlQuery& rows, const PageRequest& request,
-                   Beyond beyond, Count count, Read read) {
+                   const CountPlan& plan, Read read) {
   Page<Row> page;
   {
     SQLite::Statement select(db, rows.text);
@@ -62,15 +62,13 @@ Page<Row> run_page(SQLite::Database& db, const SqlQuery& rows, const PageRequest
     while (select.executeStep()) page.rows.push_back(read(select));
   }
   settle_total(
-      page, request,
-      [&] {
-        const SqlQuery query = beyond();
+      page, request, plan,
+      [&](const SqlQuery& query) {
         SQLite::Statement probe(db, query.text);
         bind_all(probe, query);
         return probe.executeStep();
       },
-      [&] {
-        const SqlQuery query = count();
+      [&](const SqlQuery& query) {
         SQLite::Statement total(db, query.text);
         bind_all(total, query);
         return total.executeStep() ? total.getColumn(0).getInt64() : int64_t{0};
@@ -136,10 +134,8 @@ template <typename Interface>
 Page<AlertRow> SqliteReads<Interface>::list_alerts(const AlertFilter& filter,
                                                    const PageRequest& page) {
   constexpr auto kDialect = SqlDialect::kSqlite;
-  return run_page<AlertRow>(
-      db_, alert_page_query(kDialect, filter, page), page,
-      [&] { return alert_beyond_query(kDialect, filter, page.count_limit); },
-      [&] { return alert_count_query(kDialect, filter); }, read_alert);
+  return run_page<AlertRow>(db_, alert_page_query(kDialect, filter, page), page,
+                            alert_count_plan(kDialect, filter, page.count_limit), read_alert);
 }
 
 template <typename Interface>
@@ -161,10 +157,9 @@ template <typename Interface>
 Page<IncidentRow> SqliteReads<Interface>::list_incidents(const IncidentFilter& filter,
                                                          const PageRequest& page) {
   constexpr auto kDialect = SqlDialect::kSqlite;
-  return run_page<IncidentRow>(
-      db_, incident_page_query(kDialect, filter, page), page,
-      [&] { return incident_beyond_query(kDialect, filter, page.count_limit); },
-      [&] { return incident_count_query(kDialect, filter); }, read_incident);
+  return run_page<IncidentRow>(db_, incident_page_query(kDialect, filter, page), page,
+                               incident_count_plan(kDialect, filter, page.count_limit),
+                               read_incident);
 }
 
 template <typename Interface>
