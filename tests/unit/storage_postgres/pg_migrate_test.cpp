@@ -18,7 +18,7 @@ constexpr const char kCountTables[] =
     "'routing_rules', 'grouping_rules', 'rules_version', 'webhook_deliveries', "
     "'schema_migrations', 'api_tokens')";
 constexpr int64_t kTables = 11;
-constexpr int64_t kMigrations = 3;  // migrations/postgres/*.sql
+constexpr int64_t kMigrations = 4;  // migrations/postgres/*.sql
 
 std::string initial_sql() {
   return test::read_file(std::string(REGEN_SOURCE_DIR) + "/migrations/postgres/0001_initial.sql");
@@ -41,6 +41,8 @@ TEST_CASE("postgres migrate: a fresh database gets every table and every version
   CHECK(rows.text(1, 1) == "0002_api_tokens");
   CHECK(rows.int64(2, 0) == 3);
   CHECK(rows.text(2, 1) == "0003_list_indexes");
+  CHECK(rows.int64(3, 0) == 4);
+  CHECK(rows.text(3, 1) == "0004_check_constraints_as_comparisons");
 }
 
 TEST_CASE("postgres migrate: running it again applies nothing and succeeds") {
@@ -80,7 +82,8 @@ TEST_CASE("postgres migrate: a database newer than this binary is refused") {
   REQUIRE_FALSE(status.ok());
   CHECK(status.error().code == ErrorCode::kInternal);
   CHECK(status.error().message ==
-        "database schema version 7 is newer than this regend (knows up to 3); upgrade regend");
+        "database schema version 7 is newer than this regend (knows up to " +
+            std::to_string(kMigrations) + "); upgrade regend");
 }
 
 TEST_CASE("postgres migrate: a missing migrations directory is internal and names the path") {

@@ -96,6 +96,42 @@ TEST_CASE("sqlite: the schema refuses to update or delete timeline entries") {
   CHECK(db.execAndGet("SELECT kind FROM timeline").getString() == "note");
 }
 
+// Migration 0004: SQLite codes CHECK (x IN (3+ constants)) as a temporary index built on every
+// insert; the comparisons that replace them must build none and refuse exactly the same values.
+TEST_CASE("sqlite: inserting alerts and incidents builds no temporary index and checks values") {
+  test::TempDir dir;
+  SqliteStore store(dir.file("regen.db"));
+  REQUIRE(store.migrate().ok());
+  SQLite::Database db(dir.file("regen.db"), SQLite::OPEN_READWRITE);
+  auto opcodes = [&](const std::string& sql) {
+    SQLite::Statement explain(db, "EXPLAIN " + sql);
+    std::string all;
+    while (explain.executeStep()) all += explain.getColumn(1).getString() + " ";
+    return all;
+  };
+  const std::string insert_incident =
+      "INSERT INTO incidents (incident_number, title, severity, status, created_at, updated_at) "
+      "VALUES (1, 't', 'critical', 'triggered', 0, 0)";
+  const std::string insert_alert =
+      "INSERT INTO alerts (source, external_id, title, severity, status, received_at, "
+      "updated_at) VALUES ('generic', 'a', 't', 'info', 'firing', 0, 0)";
+  CHECK(opcodes(insert_incident).find("OpenEphemeral") == std::string::npos);
+  CHECK(opcodes(insert_alert).find("OpenEphemeral") == std::string::npos);
+  CHECK(opcodes("UPDATE incidents SET status = 'resolved'").find("OpenEphemeral") ==
+        std::string::npos);
+
+  db.exec(insert_incident);
+  db.exec(insert_alert);
+  for (const char* status : {"acknowledged", "resolved", "canceled"}) {
+    CHECK_NOTHROW(db.exec(std::string("UPDATE incidents SET status = '") + status + "'"));
+  }
+  CHECK_THROWS_WITH(db.exec("UPDATE incidents SET status = 'open'"), Catch::Contains("CHECK"));
+  CHECK_THROWS_WITH(db.exec("UPDATE incidents SET severity = 'high'"), Catch::Contains("CHECK"));
+  CHECK_THROWS_WITH(db.exec("UPDATE alerts SET severity = 'Critical'"), Catch::Contains("CHECK"));
+  CHECK_THROWS_WITH(db.exec("UPDATE alerts SET status = 'pending'"), Catch::Contains("CHECK"));
+  CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
+}
+
 TEST_CASE("sqlite: a store on an unopenable path fails with kUnavailable") {
   CHECK_THROWS_AS(SqliteStore("/proc/regen-no-such-dir/regen.db"), StoreError);
 }
