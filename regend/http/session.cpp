@@ -277,9 +277,9 @@ asio::awaitable<bool> serve_one(Worker& worker, const SessionServices& services,
     conn.phase = Connection::Phase::kIdle;
     // Counted from the end of the previous response (or the accept): no clock read here.
     conn.set_deadline(conn.last_answered,
-                      draining ? std::min<Clock::duration>(limits->idle_timeout,
-                                                           kDrainFirstRequestWait)
-                               : Clock::duration(limits->idle_timeout));
+                      draining
+                          ? std::min<Clock::duration>(limits->idle_timeout, kDrainFirstRequestWait)
+                          : Clock::duration(limits->idle_timeout));
     // A read rather than a wait for readability: Asio registers the socket with epoll once, but
     // re-arms it (epoll_ctl) for every wait; a read waits on the registration it has.
     auto [ec, n] = co_await conn.socket.async_read_some(
