@@ -1,5 +1,6 @@
 #include "regend/admin/bench_commands.h"
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 #include <boost/json/object.hpp>
 
@@ -173,6 +174,10 @@ void start_seed(const BenchCommandContext& context,
   auto shared = std::make_shared<Reply>(std::move(reply));
   bool posted = context.executor->post([context, running, shared, seed = parsed.value()] {
     Response response = run_seed(context, seed);
+    // The seed's chunks (about 20,000 rows at a time) leave this executor thread's malloc arena
+    // holding tens of MB of free but fragmented memory, which glibc keeps unless asked: without
+    // this, a seeded daemon's idle RSS was 82 MB instead of ~20 (docs/BENCHMARKS.md, target 5).
+    malloc_trim(0);
     running->store(false);
     (*shared)(std::move(response));
   });
