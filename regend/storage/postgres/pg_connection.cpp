@@ -141,8 +141,13 @@ std::unique_ptr<PgConnection> PgConnection::open(const PgSettings& settings) {
   }
   PQsetNoticeProcessor(conn, log_notice, nullptr);
   std::unique_ptr<PgConnection> connection(new PgConnection(conn));
-  connection->exec("SELECT set_config('statement_timeout', $1, false)",
-                   {static_cast<int64_t>(settings.statement_timeout.count())});
+  // Prepared statements save the parse, but keep custom plans (made with each execution's
+  // values): a generic plan is made on the 6th execution and kept until the next ANALYZE, and
+  // one made while alerts was small took find_alert from 14 to 300 µs (write-path-perf.md §3).
+  connection->exec(
+      "SELECT set_config('statement_timeout', $1, false), "
+      "set_config('plan_cache_mode', 'force_custom_plan', false)",
+      {static_cast<int64_t>(settings.statement_timeout.count())});
   return connection;
 }
 

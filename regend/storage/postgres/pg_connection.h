@@ -104,8 +104,8 @@ class PgStatement {
 class PgConnection {
  public:
   // Connects (bounded by settings.connect_timeout) and applies the session settings
-  // (statement_timeout, client_encoding UTF8). Throws StoreError(kUnavailable) naming the
-  // server (password masked) when it cannot connect.
+  // (statement_timeout, client_encoding UTF8, plan_cache_mode force_custom_plan). Throws
+  // StoreError(kUnavailable) naming the server (password masked) when it cannot connect.
   static std::unique_ptr<PgConnection> open(const PgSettings& settings);
   ~PgConnection();
   PgConnection(const PgConnection&) = delete;

@@ -43,6 +43,11 @@ TEST_CASE("postgres connection: a statement is prepared once per connection, aga
   CHECK(prepared_here(*second, kPlusOne) == 1);
 }
 
+TEST_CASE("postgres connection: prepared statements are planned with each execution's values") {
+  auto db = connect(fresh_database());
+  CHECK(db->exec("SELECT current_setting('plan_cache_mode')").text(0, 0) == "force_custom_plan");
+}
+
 TEST_CASE("postgres connection: a statement prepared in a rolled-back transaction stays usable") {
   auto db = connection_with_table();
   db->exec("BEGIN");
