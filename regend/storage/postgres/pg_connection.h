@@ -82,9 +82,10 @@ class PgResult {
   std::unique_ptr<pg_result, Deleter> result_;
 };
 
-// A statement with a fixed text that each connection prepares (parses and plans) once, at its
-// first use there, and then runs by name. Define them as constants at namespace scope: every
-// PgStatement ever constructed keeps a slot in each connection's prepared-statement table.
+// A statement with a fixed text that each connection prepares (parses) once, at its first use
+// there, and then runs by name; it is planned per execution (see open()). Define them as
+// constants at namespace scope: every PgStatement ever constructed keeps a slot in each
+// connection's prepared-statement table.
 class PgStatement {
  public:
   explicit PgStatement(std::string sql);
