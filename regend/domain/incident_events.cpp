@@ -3,26 +3,46 @@
 #include <boost/json/serialize.hpp>
 
 namespace regen::domain {
+namespace {
+
+struct IncidentEvent {
+  storage::TimelineEntry entry;
+  storage::OutboxEvent event;
+};
+
+IncidentEvent make_event(int64_t incident_id, std::string_view kind, std::string_view actor,
+                         boost::json::object payload, Timestamp now) {
+  payload["incident_id"] = incident_id;
+  std::string text = boost::json::serialize(payload);
+  IncidentEvent out;
+  out.entry.incident_id = incident_id;
+  out.entry.kind = std::string(kind);
+  out.entry.actor = std::string(actor);
+  out.entry.payload_json = text;
+  out.entry.at = now;
+  out.event.event_type = std::string(kind);
+  out.event.incident_id = incident_id;
+  out.event.payload_json = std::move(text);
+  out.event.at = now;
+  return out;
+}
+
+}  // namespace
 
 storage::TimelineEntry record_incident_event(storage::WriteTx& tx, int64_t incident_id,
                                              std::string_view kind, std::string_view actor,
                                              boost::json::object payload, Timestamp now) {
-  payload["incident_id"] = incident_id;
-  std::string text = boost::json::serialize(payload);
-  storage::TimelineEntry entry;
-  entry.incident_id = incident_id;
-  entry.kind = std::string(kind);
-  entry.actor = std::string(actor);
-  entry.payload_json = text;
-  entry.at = now;
-  entry.id = tx.append_timeline(entry);
-  storage::OutboxEvent event;
-  event.event_type = std::string(kind);
-  event.incident_id = incident_id;
-  event.payload_json = text;
-  event.at = now;
-  tx.enqueue_outbox(event);
-  return entry;
+  IncidentEvent made = make_event(incident_id, kind, actor, std::move(payload), now);
+  made.entry.id = tx.append_timeline(made.entry);
+  tx.enqueue_outbox(made.event);
+  return made.entry;
+}
+
+void add_incident_event(storage::WriteTx& tx, int64_t incident_id, std::string_view kind,
+                        std::string_view actor, boost::json::object payload, Timestamp now) {
+  IncidentEvent made = make_event(incident_id, kind, actor, std::move(payload), now);
+  tx.append_timeline_without_id(made.entry);
+  tx.enqueue_outbox(made.event);
 }
 
 }  // namespace regen::domain

@@ -20,5 +20,9 @@ inline constexpr std::string_view kSystemActor = "system";
 storage::TimelineEntry record_incident_event(storage::WriteTx& tx, int64_t incident_id,
                                              std::string_view kind, std::string_view actor,
                                              boost::json::object payload, Timestamp now);
+// The same for callers that do not need the entry back (ingestion): the store may then send
+// both writes without waiting for either (see WriteTx::append_timeline_without_id).
+void add_incident_event(storage::WriteTx& tx, int64_t incident_id, std::string_view kind,
+                        std::string_view actor, boost::json::object payload, Timestamp now);
 
 }  // namespace regen::domain

@@ -15,7 +15,7 @@ namespace {
 // Changes made by ingestion are the system's.
 void record(WriteTx& tx, int64_t incident_id, std::string_view kind, json::object payload,
             Timestamp now) {
-  record_incident_event(tx, incident_id, kind, kSystemActor, std::move(payload), now);
+  add_incident_event(tx, incident_id, kind, kSystemActor, std::move(payload), now);
 }
 
 json::object describe(const AlertRow& row) {

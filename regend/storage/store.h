@@ -233,6 +233,10 @@ class WriteTx : public ReadTx {
 
   // Returns the new entry's id.
   virtual int64_t append_timeline(const TimelineEntry& entry) = 0;
+  // append_timeline for callers that do not need the id (ingestion). A backend may send it
+  // without waiting for it; an error in it then throws from a later operation or fails the
+  // commit, so it still fails the whole write.
+  virtual void append_timeline_without_id(const TimelineEntry& entry) { append_timeline(entry); }
   virtual void enqueue_outbox(const OutboxEvent& event) = 0;
 
   // Records a delivery id; false when it was recorded before (the delivery is a replay).

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <charconv>
 #include <vector>
 
@@ -24,7 +25,33 @@ std::string connect_timeout_seconds(std::chrono::milliseconds timeout) {
   return std::to_string(seconds < 1 ? 1 : seconds);
 }
 
+std::atomic<std::size_t> next_statement_index{0};
+
+// Deferred statements are read at the latest after this many. libpq writes in blocking mode:
+// a server blocked writing answers that nobody reads would stop reading our statements too.
+// A few hundred command tags fit in any socket buffer.
+constexpr int kMaxDeferred = 256;
+
+using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
+
+bool succeeded(const PGresult* result) {
+  const ExecStatusType status = PQresultStatus(result);
+  return result != nullptr && (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK);
+}
+
+std::vector<const char*> values_of(std::span<const PgParam> params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const PgParam& param : params) values.push_back(param.c_str());
+  return values;
+}
+
 }  // namespace
+
+PgStatement::PgStatement(std::string sql)
+    : sql_(std::move(sql)),
+      index_(next_statement_index.fetch_add(1)),
+      name_("regen_" + std::to_string(index_)) {}
 
 PgParam::PgParam(std::string_view text) {
   if (text.find('\0') != std::string_view::npos) {
@@ -114,22 +141,128 @@ std::unique_ptr<PgConnection> PgConnection::open(const PgSettings& settings) {
   }
   PQsetNoticeProcessor(conn, log_notice, nullptr);
   std::unique_ptr<PgConnection> connection(new PgConnection(conn));
-  connection->exec("SELECT set_config('statement_timeout', $1, false)",
-                   {static_cast<int64_t>(settings.statement_timeout.count())});
+  // Prepared statements save the parse, but keep custom plans (made with each execution's
+  // values): a generic plan is made on the 6th execution and kept until the next ANALYZE, and
+  // one made while alerts was small took find_alert from 14 to 300 µs (write-path-perf.md §3).
+  connection->exec(
+      "SELECT set_config('statement_timeout', $1, false), "
+      "set_config('plan_cache_mode', 'force_custom_plan', false)",
+      {static_cast<int64_t>(settings.statement_timeout.count())});
   return connection;
 }
 
 PgConnection::~PgConnection() { PQfinish(conn_); }
 
 PgResult PgConnection::exec(const char* sql, std::span<const PgParam> params) {
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const PgParam& param : params) values.push_back(param.c_str());
-  PGresult* result = PQexecParams(conn_, sql, static_cast<int>(values.size()), nullptr,
-                                  values.data(), nullptr, nullptr, /*resultFormat=*/0);
-  const ExecStatusType status = PQresultStatus(result);
-  if (result == nullptr || (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)) fail(result);
+  const std::vector<const char*> values = values_of(params);
+  const int count = static_cast<int>(values.size());
+  if (deferred_ > 0) {
+    return exec_after_deferred([&] {
+      return PQsendQueryParams(conn_, sql, count, nullptr, values.data(), nullptr, nullptr, 0);
+    });
+  }
+  PGresult* result =
+      PQexecParams(conn_, sql, count, nullptr, values.data(), nullptr, nullptr, /*resultFormat=*/0);
+  if (!succeeded(result)) fail(result);
   return PgResult(result);
+}
+
+PgResult PgConnection::exec(const PgStatement& statement, std::span<const PgParam> params) {
+  prepare(statement);
+  const std::vector<const char*> values = values_of(params);
+  const int count = static_cast<int>(values.size());
+  if (deferred_ > 0) {
+    return exec_after_deferred([&] {
+      return PQsendQueryPrepared(conn_, statement.name().c_str(), count, values.data(), nullptr,
+                                 nullptr, 0);
+    });
+  }
+  PGresult* result = PQexecPrepared(conn_, statement.name().c_str(), count, values.data(), nullptr,
+                                    nullptr, /*resultFormat=*/0);
+  if (!succeeded(result)) fail(result);
+  return PgResult(result);
+}
+
+void PgConnection::defer(const PgStatement& statement, std::span<const PgParam> params) {
+  prepare(statement);
+  const std::vector<const char*> values = values_of(params);
+  if (deferred_ == 0 && PQenterPipelineMode(conn_) != 1) fail(nullptr);
+  if (PQsendQueryPrepared(conn_, statement.name().c_str(), static_cast<int>(values.size()),
+                          values.data(), nullptr, nullptr, 0) != 1) {
+    fail(nullptr);
+  }
+  if (++deferred_ >= kMaxDeferred) flush();
+}
+
+// Once per statement and connection: a new connection (after a reconnect) starts with none.
+// Prepared statements outlive the transaction that prepared them, rolled back or not.
+void PgConnection::prepare(const PgStatement& statement) {
+  if (statement.index() < prepared_.size() && prepared_[statement.index()]) return;
+  const char* name = statement.name().c_str();
+  const char* sql = statement.sql().c_str();
+  if (deferred_ > 0) {
+    exec_after_deferred([&] { return PQsendPrepare(conn_, name, sql, 0, nullptr); });
+  } else {
+    PGresult* result = PQprepare(conn_, name, sql, 0, nullptr);
+    if (!succeeded(result)) fail(result);
+    PQclear(result);
+  }
+  if (prepared_.size() <= statement.index()) prepared_.resize(statement.index() + 1);
+  prepared_[statement.index()] = true;
+}
+
+// The sync point between the deferred statements and this one ends the server's skipping after
+// a failure among them, so this one runs either way: a ROLLBACK behind a failed deferred
+// statement still rolls back, a COMMIT answers ROLLBACK. Both syncs go out in one write, so
+// this is one round trip. A deferred failure wins over this statement's own ("current
+// transaction is aborted").
+template <typename Send>
+PgResult PgConnection::exec_after_deferred(Send send) {
+  if (PQpipelineSync(conn_) != 1 || send() != 1 || PQpipelineSync(conn_) != 1) fail(nullptr);
+  ResultPtr error(read_deferred(), PQclear);
+  ResultPtr result(read_result(), PQclear);
+  if (result == nullptr) fail(nullptr);
+  read_sync();
+  if (PQexitPipelineMode(conn_) != 1) fail(nullptr);
+  if (error != nullptr) fail(error.release());
+  if (!succeeded(result.get())) fail(result.release());
+  return PgResult(result.release());
+}
+
+void PgConnection::flush() {
+  if (PQpipelineSync(conn_) != 1) fail(nullptr);
+  ResultPtr error(read_deferred(), PQclear);
+  if (PQexitPipelineMode(conn_) != 1) fail(nullptr);
+  if (error != nullptr) fail(error.release());
+}
+
+PGresult* PgConnection::read_deferred() {
+  ResultPtr first_error(nullptr, PQclear);
+  for (; deferred_ > 0; --deferred_) {
+    ResultPtr result(read_result(), PQclear);
+    if (result == nullptr) fail(nullptr);
+    // After a failure the server skips the rest up to the sync: PGRES_PIPELINE_ABORTED.
+    if (first_error == nullptr && !succeeded(result.get())) first_error = std::move(result);
+  }
+  read_sync();
+  return first_error.release();
+}
+
+// In pipeline mode every statement's results end with a null; null first: connection lost.
+PGresult* PgConnection::read_result() {
+  PGresult* result = PQgetResult(conn_);
+  if (result == nullptr) return nullptr;
+  while (PGresult* extra = PQgetResult(conn_)) {
+    PQclear(extra);
+    if (PQstatus(conn_) != CONNECTION_OK) break;
+  }
+  return result;
+}
+
+void PgConnection::read_sync() {
+  PGresult* result = PQgetResult(conn_);
+  if (PQresultStatus(result) != PGRES_PIPELINE_SYNC) fail(result);
+  PQclear(result);
 }
 
 void PgConnection::exec_script(const std::string& sql) {
@@ -146,7 +279,8 @@ void PgConnection::fail(pg_result* result) {
 }
 
 bool PgConnection::clean() const {
-  return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+  return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE &&
+         PQpipelineStatus(conn_) == PQ_PIPELINE_OFF;
 }
 
 bool PgConnection::alive() {

@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "regend/domain/alert.h"
 #include "regend/storage/postgres/pg_settings.h"
@@ -81,11 +82,31 @@ class PgResult {
   std::unique_ptr<pg_result, Deleter> result_;
 };
 
+// A statement with a fixed text that each connection prepares (parses) once, at its first use
+// there, and then runs by name; it is planned per execution (see open()). Define them as
+// constants at namespace scope: every PgStatement ever constructed keeps a slot in each
+// connection's prepared-statement table.
+class PgStatement {
+ public:
+  explicit PgStatement(std::string sql);
+  PgStatement(const PgStatement&) = delete;
+  PgStatement& operator=(const PgStatement&) = delete;
+
+  const std::string& sql() const { return sql_; }
+  const std::string& name() const { return name_; }
+  std::size_t index() const { return index_; }
+
+ private:
+  std::string sql_;
+  std::size_t index_;
+  std::string name_;
+};
+
 class PgConnection {
  public:
   // Connects (bounded by settings.connect_timeout) and applies the session settings
-  // (statement_timeout, client_encoding UTF8). Throws StoreError(kUnavailable) naming the
-  // server (password masked) when it cannot connect.
+  // (statement_timeout, client_encoding UTF8, plan_cache_mode force_custom_plan). Throws
+  // StoreError(kUnavailable) naming the server (password masked) when it cannot connect.
   static std::unique_ptr<PgConnection> open(const PgSettings& settings);
   ~PgConnection();
   PgConnection(const PgConnection&) = delete;
@@ -96,10 +117,27 @@ class PgConnection {
     return exec(sql, std::span<const PgParam>(params.begin(), params.size()));
   }
   PgResult exec(const char* sql, std::span<const PgParam> params);
+  // Runs a prepared statement (preparing it on this connection first if it never ran here).
+  PgResult exec(const PgStatement& statement, std::initializer_list<PgParam> params = {}) {
+    return exec(statement, std::span<const PgParam>(params.begin(), params.size()));
+  }
+  PgResult exec(const PgStatement& statement, std::span<const PgParam> params);
+
+  // Sends a prepared statement whose result the caller does not need, without waiting for it
+  // (libpq pipeline mode). Deferred statements run on the server in order, before anything
+  // exec() runs later; the next exec() reads their results in the same round trip as its own
+  // and throws the first deferred failure (the server skipped the deferred statements after
+  // it, and the transaction is aborted). A failure while sending throws at once.
+  // REQUIRES: a transaction is open (BEGIN ran), so that a deferred failure fails it, and the
+  // caller ends it with exec("COMMIT") or exec("ROLLBACK"), which read what is still deferred.
+  void defer(const PgStatement& statement, std::initializer_list<PgParam> params = {}) {
+    defer(statement, std::span<const PgParam>(params.begin(), params.size()));
+  }
+  void defer(const PgStatement& statement, std::span<const PgParam> params);
   // Runs a script of several statements without parameters (migration files only).
   void exec_script(const std::string& sql);
 
-  // Connected, with no transaction left open: fit to go back to the pool.
+  // Connected, with no transaction left open and nothing deferred: fit to go back to the pool.
   bool clean() const;
   // clean(), and the server has not closed the connection since its last use (restart,
   // failover, idle timeout): checked by reading what arrived meanwhile, without blocking.
@@ -108,8 +146,22 @@ class PgConnection {
  private:
   explicit PgConnection(pg_conn* conn) : conn_(conn) {}
   [[noreturn]] void fail(pg_result* result);
+  void prepare(const PgStatement& statement);
+  // Sends what `send` queues behind the deferred statements, reads their results and then its
+  // own, leaves pipeline mode and returns its result.
+  template <typename Send>
+  PgResult exec_after_deferred(Send send);
+  // Reads every deferred result and leaves pipeline mode; throws the first failure.
+  void flush();
+  // Reads the deferred statements' results and the sync point behind them. Returns the first
+  // failure (the caller owns it), or null.
+  pg_result* read_deferred();
+  pg_result* read_result();
+  void read_sync();
 
   pg_conn* conn_;
+  std::vector<bool> prepared_;  // by PgStatement::index()
+  int deferred_ = 0;            // statements sent in pipeline mode whose results are unread
 };
 
 }  // namespace regen::storage

@@ -9,47 +9,72 @@
 namespace regen::storage {
 namespace {
 
-const std::string kFindAlertForUpdate = std::string("SELECT ") + kAlertColumns +
-                                        " FROM alerts WHERE source = $1 AND external_id = $2"
-                                        " FOR UPDATE";
+// Every statement is prepared once per connection (PgStatement). Those whose results the
+// operation does not return are deferred (PgConnection::defer): they ride along with the next
+// statement that needs an answer, or with the COMMIT.
+const PgStatement kFindAlertForUpdate(std::string("SELECT ") + kAlertColumns +
+                                      " FROM alerts WHERE source = $1 AND external_id = $2"
+                                      " FOR UPDATE");
 const std::string kIncidentForUpdate =
     std::string("SELECT ") + kIncidentColumns + " FROM incidents WHERE ";
-const std::string kFindIncidentForUpdate = kIncidentForUpdate + "id = $1 FOR UPDATE";
-const std::string kFindIncidentByNumberForUpdate =
-    kIncidentForUpdate + "incident_number = $1 FOR UPDATE";
-constexpr const char kInsertAlert[] =
+const PgStatement kFindIncidentForUpdate(kIncidentForUpdate + "id = $1 FOR UPDATE");
+const PgStatement kFindIncidentByNumberForUpdate(kIncidentForUpdate +
+                                                 "incident_number = $1 FOR UPDATE");
+const PgStatement kInsertAlert(
     "INSERT INTO alerts (source, external_id, title, description, severity, status, labels, "
     "annotations, started_at, ended_at, received_at, updated_at, occurrence, suppressed, "
     "incident_id, raw) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
-    "$16) ON CONFLICT (source, external_id) DO NOTHING RETURNING id";
-constexpr const char kUpdateAlert[] =
+    "$16) ON CONFLICT (source, external_id) DO NOTHING RETURNING id");
+const PgStatement kUpdateAlert(
     "UPDATE alerts SET source = $1, external_id = $2, title = $3, description = $4, "
     "severity = $5, status = $6, labels = $7, annotations = $8, started_at = $9, ended_at = $10, "
     "received_at = $11, updated_at = $12, occurrence = $13, suppressed = $14, incident_id = $15, "
-    "raw = $16 WHERE id = $17";
+    "raw = $16 WHERE id = $17");
+const PgStatement kAcknowledgeAlert(
+    "UPDATE alerts SET acknowledged_at = $2 WHERE id = $1 AND acknowledged_at IS NULL");
 
 // The partial index incidents_open_by_group serves this query: its WHERE repeats the index's.
-const std::string kFindOpenIncident =
+const PgStatement kLockGroup("SELECT pg_advisory_xact_lock($1, hashtext($2))");
+const PgStatement kFindOpenIncident(
     std::string("SELECT ") + kIncidentColumns +
     " FROM incidents WHERE group_key = $1 AND status IN ('triggered', 'acknowledged')"
-    " AND created_at >= $2 ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE";
-const std::string kInsertIncident =
+    " AND created_at >= $2 ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE");
+const PgStatement kInsertIncident(
     std::string(
         "INSERT INTO incidents (incident_number, title, severity, status, summary, commander, "
         "group_key, created_at, updated_at, acknowledged_at, resolved_at) VALUES "
         "(nextval('incident_number_seq'), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ") +
-    kIncidentColumns;
-constexpr const char kUpdateIncident[] =
+    kIncidentColumns);
+const PgStatement kUpdateIncident(
     "UPDATE incidents SET title = $1, severity = $2, status = $3, summary = $4, commander = $5, "
     "group_key = $6, created_at = $7, updated_at = $8, acknowledged_at = $9, resolved_at = $10 "
-    "WHERE id = $11";
+    "WHERE id = $11");
+const PgStatement kLinkAlert(
+    "INSERT INTO incident_alerts (incident_id, alert_id, occurrence, linked_at) "
+    "VALUES ($1, $2, $3, $4)");
+const PgStatement kResolveLink(
+    "UPDATE incident_alerts SET resolved_at = $3 WHERE alert_id = $1 AND occurrence = $2 "
+    "AND resolved_at IS NULL RETURNING incident_id");
+const PgStatement kCountUnresolvedLinks(
+    "SELECT count(*) FROM incident_alerts WHERE incident_id = $1 AND resolved_at IS NULL");
+const PgStatement kAppendTimeline(
+    "INSERT INTO timeline (incident_id, kind, actor, payload, created_at) "
+    "VALUES ($1, $2, $3, $4, $5) RETURNING id");
+const PgStatement kAppendTimelineWithoutId(
+    "INSERT INTO timeline (incident_id, kind, actor, payload, created_at) "
+    "VALUES ($1, $2, $3, $4, $5)");
+const PgStatement kEnqueueOutbox(
+    "INSERT INTO outbox (event_type, incident_id, payload, created_at) VALUES ($1, $2, $3, $4)");
+const PgStatement kRecordDelivery(
+    "INSERT INTO webhook_deliveries (source, delivery_id, received_at) "
+    "VALUES ($1, $2, $3) ON CONFLICT (source, delivery_id) DO NOTHING");
 
 // The partial unique index api_tokens_active_name is the conflict target: a name held by a
 // token not revoked inserts nothing and returns no id, without aborting the transaction.
-constexpr const char kInsertToken[] =
+const PgStatement kInsertToken(
     "INSERT INTO api_tokens (key_id, name, role, secret_hash, created_at, last_used_at, "
     "revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-    "ON CONFLICT (name) WHERE revoked_at IS NULL DO NOTHING RETURNING id";
+    "ON CONFLICT (name) WHERE revoked_at IS NULL DO NOTHING RETURNING id");
 
 // First key of the two-key advisory locks taken on group keys (the second is the key's hash);
 // the migration lock uses the one-key space, which never collides with this one.
@@ -109,19 +134,19 @@ std::vector<PgParam> rule_params(const domain::GroupingRuleRecord& rule,
 
 std::optional<AlertRow> PgWriteTx::find_alert(std::string_view source,
                                               std::string_view external_id) {
-  PgResult result = db_.exec(kFindAlertForUpdate.c_str(), {source, external_id});
+  PgResult result = db_.exec(kFindAlertForUpdate, {source, external_id});
   if (result.rows() == 0) return std::nullopt;
   return read_alert(result, 0);
 }
 
 std::optional<IncidentRow> PgWriteTx::find_incident(int64_t id) {
-  PgResult result = db_.exec(kFindIncidentForUpdate.c_str(), {id});
+  PgResult result = db_.exec(kFindIncidentForUpdate, {id});
   if (result.rows() == 0) return std::nullopt;
   return read_incident(result, 0);
 }
 
 std::optional<IncidentRow> PgWriteTx::find_incident_by_number(int64_t incident_number) {
-  PgResult result = db_.exec(kFindIncidentByNumberForUpdate.c_str(), {incident_number});
+  PgResult result = db_.exec(kFindIncidentByNumberForUpdate, {incident_number});
   if (result.rows() == 0) return std::nullopt;
   return read_incident(result, 0);
 }
@@ -139,82 +164,68 @@ int64_t PgWriteTx::insert_alert(const AlertRow& row) {
 void PgWriteTx::update_alert(const AlertRow& row) {
   std::vector<PgParam> params = alert_params(row);
   params.emplace_back(row.id);
-  db_.exec(kUpdateAlert, params);
+  db_.defer(kUpdateAlert, params);
 }
 
 bool PgWriteTx::acknowledge_alert(int64_t id, Timestamp at) {
-  return db_.exec(
-                "UPDATE alerts SET acknowledged_at = $2 WHERE id = $1 AND acknowledged_at IS NULL",
-                {id, at})
-             .affected() == 1;
+  return db_.exec(kAcknowledgeAlert, {id, at}).affected() == 1;
 }
 
 std::optional<IncidentRow> PgWriteTx::find_open_incident(std::string_view group_key,
                                                          Timestamp not_before) {
   // FOR UPDATE alone cannot stop two writers that both find no open incident from both
   // creating one; this lock, held until commit, makes the look-and-create of a group atomic.
-  db_.exec("SELECT pg_advisory_xact_lock($1, hashtext($2))", {kGroupLockClass, group_key});
-  PgResult result = db_.exec(kFindOpenIncident.c_str(), {group_key, not_before});
+  // Deferred, it still runs before the lookup, in the same round trip.
+  db_.defer(kLockGroup, {kGroupLockClass, group_key});
+  PgResult result = db_.exec(kFindOpenIncident, {group_key, not_before});
   if (result.rows() == 0) return std::nullopt;
   return read_incident(result, 0);
 }
 
 IncidentRow PgWriteTx::insert_incident(const IncidentRow& row) {
-  return read_incident(db_.exec(kInsertIncident.c_str(), incident_params(row)), 0);
+  return read_incident(db_.exec(kInsertIncident, incident_params(row)), 0);
 }
 
 void PgWriteTx::update_incident(const IncidentRow& row) {
   std::vector<PgParam> params = incident_params(row);
   params.emplace_back(row.id);
-  db_.exec(kUpdateIncident, params);
+  db_.defer(kUpdateIncident, params);
 }
 
 void PgWriteTx::link_alert(int64_t incident_id, int64_t alert_id, int64_t occurrence,
                            Timestamp at) {
-  db_.exec(
-      "INSERT INTO incident_alerts (incident_id, alert_id, occurrence, linked_at) "
-      "VALUES ($1, $2, $3, $4)",
-      {incident_id, alert_id, occurrence, at});
+  db_.defer(kLinkAlert, {incident_id, alert_id, occurrence, at});
 }
 
 std::optional<int64_t> PgWriteTx::resolve_link(int64_t alert_id, int64_t occurrence, Timestamp at) {
-  PgResult result = db_.exec(
-      "UPDATE incident_alerts SET resolved_at = $3 WHERE alert_id = $1 AND occurrence = $2 "
-      "AND resolved_at IS NULL RETURNING incident_id",
-      {alert_id, occurrence, at});
+  PgResult result = db_.exec(kResolveLink, {alert_id, occurrence, at});
   if (result.rows() == 0) return std::nullopt;
   return result.int64(0, 0);
 }
 
 int64_t PgWriteTx::count_unresolved_links(int64_t incident_id) {
-  return db_
-      .exec("SELECT count(*) FROM incident_alerts WHERE incident_id = $1 AND resolved_at IS NULL",
-            {incident_id})
-      .int64(0, 0);
+  return db_.exec(kCountUnresolvedLinks, {incident_id}).int64(0, 0);
 }
 
 int64_t PgWriteTx::append_timeline(const TimelineEntry& entry) {
   return db_
-      .exec(
-          "INSERT INTO timeline (incident_id, kind, actor, payload, created_at) "
-          "VALUES ($1, $2, $3, $4, $5) RETURNING id",
-          {entry.incident_id, entry.kind, entry.actor, entry.payload_json, entry.at})
+      .exec(kAppendTimeline,
+            {entry.incident_id, entry.kind, entry.actor, entry.payload_json, entry.at})
       .int64(0, 0);
 }
 
+void PgWriteTx::append_timeline_without_id(const TimelineEntry& entry) {
+  db_.defer(kAppendTimelineWithoutId,
+            {entry.incident_id, entry.kind, entry.actor, entry.payload_json, entry.at});
+}
+
 void PgWriteTx::enqueue_outbox(const OutboxEvent& event) {
-  db_.exec(
-      "INSERT INTO outbox (event_type, incident_id, payload, created_at) VALUES ($1, $2, $3, $4)",
-      {event.event_type, event.incident_id, event.payload_json, event.at});
+  db_.defer(kEnqueueOutbox, {event.event_type, event.incident_id, event.payload_json, event.at});
 }
 
 bool PgWriteTx::record_delivery(std::string_view source, std::string_view delivery_id,
                                 Timestamp at) {
-  return db_.exec(
-                "INSERT INTO webhook_deliveries (source, delivery_id, received_at) "
-                "VALUES ($1, $2, $3) ON CONFLICT (source, delivery_id) DO NOTHING",
-                {source, delivery_id, at})
-             .affected() == 1;
+  return db_.exec(kRecordDelivery, {source, delivery_id, at}).affected() == 1;
 }
 
 // Every instance sharing the database sees the new version and reloads its rule cache. The row

@@ -1,6 +1,9 @@
 #pragma once
 // PgStore's WriteTx: the primitive row operations, each one parameterized statement on the
 // connection that holds the transaction. Its reads are PgReads', shared with read().
+// Ingestion's statements are prepared once per connection; those whose results an operation
+// does not return are deferred (sent without waiting, see PgConnection::defer), so a new
+// alert costs three round trips, not nine.
 //
 // Concurrency with other writers (other threads, other regend instances) under READ COMMITTED:
 // - find_alert locks the row it returns (FOR UPDATE): two transactions updating one alert
@@ -43,6 +46,10 @@ class PgWriteTx final : public PgReads<WriteTx> {
   std::optional<int64_t> resolve_link(int64_t alert_id, int64_t occurrence, Timestamp at) override;
   int64_t count_unresolved_links(int64_t incident_id) override;
   int64_t append_timeline(const TimelineEntry& entry) override;
+  // Deferred (PgConnection::defer), as are update_alert, update_incident, link_alert,
+  // enqueue_outbox and find_open_incident's lock: their errors throw from the next operation
+  // that reads a result, or fail the COMMIT.
+  void append_timeline_without_id(const TimelineEntry& entry) override;
   void enqueue_outbox(const OutboxEvent& event) override;
   bool record_delivery(std::string_view source, std::string_view delivery_id,
                        Timestamp at) override;

@@ -79,8 +79,10 @@ TEST_CASE("postgres store: a statement error swallowed by the body fails the com
   auto store = migrated_store(url);
   Status status = store->write([](WriteTx& tx) -> Status {
     tx.insert_alert(sample_alert("a"));
+    AlertRow orphan = sample_alert("b");
+    orphan.incident_id = 12345;  // no such incident
     try {
-      tx.link_alert(12345, 67890, 1, ms(0));
+      tx.insert_alert(orphan);  // not deferred: it throws here
     } catch (const StoreError&) {
     }
     return {};
