@@ -41,6 +41,7 @@ regenctl=$build/regenctl/regenctl
 port=18790
 target=http://127.0.0.1:$port
 work=$(mktemp -d /var/tmp/regen-benchmarks.XXXXXX)  # on the disk, as a real data directory
+chmod 755 "$work"                                    # PostgreSQL runs as postgres beneath it
 regend_pid=
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 pg_port=15433
