@@ -70,15 +70,37 @@ void SqliteCheckpointer::run() {
     wake_.wait(lock, [this] { return stopping_ || wanted_; });
     if (stopping_) return;
     lock.unlock();
-    const int rc = sqlite3_wal_checkpoint_v2(db_->getHandle(), "main", SQLITE_CHECKPOINT_PASSIVE,
-                                             nullptr, nullptr);
-    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
-      spdlog::warn("sqlite: background checkpoint failed: {}", sqlite3_errstr(rc));
-    }
+    run_passes();
     lock.lock();
     wanted_ = false;
     finish_ = true;  // the writer copies the rest after its next commit
     ++checkpoints_;
+  }
+}
+
+// Each pass copies the frames committed before it started; the next one copies those
+// committed while it ran, fewer each time since a page is copied once however often it was
+// rewritten. Stops when a pass left little behind, or at kMaxPasses under a writer that keeps
+// pace with it.
+void SqliteCheckpointer::run_passes() {
+  int previously_copied = 0;
+  for (int pass = 0; pass < kMaxPasses; ++pass) {
+    int log_frames = 0;
+    int copied = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(db_->getHandle(), "main", SQLITE_CHECKPOINT_PASSIVE,
+                                             &log_frames, &copied);
+    if (rc != SQLITE_OK) {
+      if (rc != SQLITE_BUSY) {
+        spdlog::warn("sqlite: background checkpoint failed: {}", sqlite3_errstr(rc));
+      }
+      return;
+    }
+    // Frames this pass had to copy: up to the end of the WAL it saw, past what the previous
+    // pass had copied. A small number means the writer's own copy will be short too.
+    if (log_frames - previously_copied <= kFinishPages) return;
+    previously_copied = copied;
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
   }
 }
 

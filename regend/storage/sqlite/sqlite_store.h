@@ -26,6 +26,7 @@ class SqliteCheckpointer;
 class SqliteStore final : public Store {
  public:
   static constexpr std::size_t kReaders = 4;
+  static constexpr int kWriterCacheKiB = 16 * 1024;  // page cache of the write connection
 
   // Opens (creating if needed) the database file. Throws StoreError when it cannot be opened.
   explicit SqliteStore(std::string path);

@@ -18,7 +18,7 @@ constexpr const char kCountTables[] =
     "'routing_rules', 'grouping_rules', 'rules_version', 'webhook_deliveries', "
     "'schema_migrations', 'api_tokens')";
 constexpr int64_t kTables = 11;
-constexpr int64_t kMigrations = 4;  // migrations/postgres/*.sql
+constexpr int64_t kMigrations = 5;  // migrations/postgres/*.sql
 
 std::string initial_sql() {
   return test::read_file(std::string(REGEN_SOURCE_DIR) + "/migrations/postgres/0001_initial.sql");
@@ -43,6 +43,7 @@ TEST_CASE("postgres migrate: a fresh database gets every table and every version
   CHECK(rows.text(2, 1) == "0003_list_indexes");
   CHECK(rows.int64(3, 0) == 4);
   CHECK(rows.text(3, 1) == "0004_check_constraints_as_comparisons");
+  CHECK(rows.text(4, 1) == "0005_drop_alerts_by_incident");
 }
 
 TEST_CASE("postgres migrate: running it again applies nothing and succeeds") {
