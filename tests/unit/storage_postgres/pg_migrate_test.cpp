@@ -43,7 +43,7 @@ TEST_CASE("postgres migrate: a fresh database gets every table and every version
   CHECK(rows.text(2, 1) == "0003_list_indexes");
   CHECK(rows.int64(3, 0) == 4);
   CHECK(rows.text(3, 1) == "0004_check_constraints_as_comparisons");
-  CHECK(rows.text(4, 1) == "0005_drop_alerts_by_incident");
+  CHECK(rows.text(4, 1) == "0005_drop_unused_indexes");
 }
 
 TEST_CASE("postgres migrate: running it again applies nothing and succeeds") {
