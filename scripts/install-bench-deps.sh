@@ -4,26 +4,8 @@
 # static server), linux-perf and valgrind (profiling). pgbench comes with postgresql, which
 # scripts/install-deps.sh installs. Not needed to build or test Regen. Idempotent.
 set -euo pipefail
+source "$(dirname "$0")/lib/apt.sh"
 
-PACKAGES=(wrk nginx-light linux-perf valgrind python3)
-
-missing=()
-for package in "${PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
-    missing+=("$package")
-  fi
-done
-[ "${#missing[@]}" -eq 0 ] && exit 0
-
-echo "install-bench-deps: installing ${missing[*]}" >&2
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-
+apt_install_missing install-bench-deps wrk nginx-light linux-perf valgrind python3
 # The benchmarks start their own nginx on a loopback port; the package's would take :80.
-if [[ " ${missing[*]} " == *" nginx-light "* ]] && command -v systemctl >/dev/null 2>&1 &&
-  [ -d /run/systemd/system ]; then
-  $SUDO systemctl disable --now nginx.service >/dev/null 2>&1 || true
-fi
+apt_stop_service_of nginx-light nginx.service

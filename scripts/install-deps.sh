@@ -2,6 +2,7 @@
 # Installs what Regen needs to build and test, from Debian 12's packages only. Idempotent: it
 # does nothing (and needs no network) when every package is already installed.
 set -euo pipefail
+source "$(dirname "$0")/lib/apt.sh"
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache clang-format
@@ -13,29 +14,7 @@ PACKAGES=(
   prometheus  # for promtool, which checks the /metrics exposition in the tests
 )
 
-missing=()
-for package in "${PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
-    missing+=("$package")
-  fi
-done
-
-if [ "${#missing[@]}" -eq 0 ]; then
-  exit 0
-fi
-
-echo "install-deps: installing ${missing[*]}" >&2
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  SUDO="sudo"
-fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-
+apt_install_missing install-deps "${PACKAGES[@]}"
 # prometheus is installed for promtool only; on a systemd host its package would also start a
-# Prometheus server on :9090. Stop and disable it when this run installed it.
-if [[ " ${missing[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null 2>&1 &&
-  [ -d /run/systemd/system ]; then
-  $SUDO systemctl disable --now prometheus.service >/dev/null 2>&1 || true
-fi
+# Prometheus server on :9090.
+apt_stop_service_of prometheus prometheus.service
