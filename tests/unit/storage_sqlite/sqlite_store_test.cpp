@@ -147,9 +147,9 @@ TEST_CASE("sqlite: a new alert updates only the indexes that reads use") {
     while (list.executeStep()) names.insert(list.getColumn(0).getString());
     return names;
   };
-  CHECK(indexes("alerts") == std::set<std::string>{"sqlite_autoindex_alerts_1",
-                                                   "alerts_by_received", "alerts_by_status_received",
-                                                   "alerts_by_source_received"});
+  CHECK(indexes("alerts") ==
+        std::set<std::string>{"sqlite_autoindex_alerts_1", "alerts_by_received",
+                              "alerts_by_status_received", "alerts_by_source_received"});
   CHECK(indexes("incident_alerts") ==
         std::set<std::string>{"sqlite_autoindex_incident_alerts_1", "incident_alerts_by_alert"});
   // The reads that used to have the dropped index at hand use the primary key.
