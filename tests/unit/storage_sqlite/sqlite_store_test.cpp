@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
-#include <set>
 #include <thread>
 
 #include "regend/storage/migrations.h"
@@ -22,6 +21,24 @@ int64_t schema_version(const std::string& path) {
   SQLite::Database db(path, SQLite::OPEN_READONLY);
   return db.execAndGet("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").getInt64();
 }
+
+// One column of every row `sql` returns, joined with `separator` (EXPLAIN's opcodes, a query
+// plan's details, index names).
+std::string column_of_rows(SQLite::Database& db, const std::string& sql, int column,
+                           const std::string& separator) {
+  SQLite::Statement statement(db, sql);
+  std::string all;
+  while (statement.executeStep()) all += statement.getColumn(column).getString() + separator;
+  return all;
+}
+
+// A migrated database in a temporary directory, and a connection of the test's own to it.
+struct MigratedDatabase {
+  test::TempDir dir;
+  SqliteStore store{dir.file("regen.db")};
+  bool migrated = store.migrate().ok();
+  SQLite::Database db{dir.file("regen.db"), SQLite::OPEN_READWRITE};
+};
 
 }  // namespace
 
@@ -101,15 +118,11 @@ TEST_CASE("sqlite: the schema refuses to update or delete timeline entries") {
 // Migration 0004: SQLite codes CHECK (x IN (3+ constants)) as a temporary index built on every
 // insert; the comparisons that replace them must build none and refuse exactly the same values.
 TEST_CASE("sqlite: inserting alerts and incidents builds no temporary index and checks values") {
-  test::TempDir dir;
-  SqliteStore store(dir.file("regen.db"));
-  REQUIRE(store.migrate().ok());
-  SQLite::Database db(dir.file("regen.db"), SQLite::OPEN_READWRITE);
+  MigratedDatabase fixture;
+  REQUIRE(fixture.migrated);
+  SQLite::Database& db = fixture.db;
   auto opcodes = [&](const std::string& sql) {
-    SQLite::Statement explain(db, "EXPLAIN " + sql);
-    std::string all;
-    while (explain.executeStep()) all += explain.getColumn(1).getString() + " ";
-    return all;
+    return column_of_rows(db, "EXPLAIN " + sql, 1, " ");
   };
   const std::string insert_incident =
       "INSERT INTO incidents (incident_number, title, severity, status, created_at, updated_at) "
@@ -137,30 +150,23 @@ TEST_CASE("sqlite: inserting alerts and incidents builds no temporary index and 
 // Migration 0005: a new alert is written into the indexes the reads use and no other; each
 // unused index keyed by incident cost a page per alert under load spread over many incidents.
 TEST_CASE("sqlite: a new alert updates only the indexes that reads use") {
-  test::TempDir dir;
-  SqliteStore store(dir.file("regen.db"));
-  REQUIRE(store.migrate().ok());
-  SQLite::Database db(dir.file("regen.db"), SQLite::OPEN_READONLY);
+  MigratedDatabase fixture;
+  REQUIRE(fixture.migrated);
   auto indexes = [&](const std::string& table) {
-    std::set<std::string> names;
-    SQLite::Statement list(db, "SELECT name FROM pragma_index_list('" + table + "')");
-    while (list.executeStep()) names.insert(list.getColumn(0).getString());
-    return names;
+    // Sorted, one per line: pragma_index_list's order is not the creation order.
+    return column_of_rows(
+        fixture.db, "SELECT name FROM pragma_index_list('" + table + "') ORDER BY name", 0, "\n");
   };
   CHECK(indexes("alerts") ==
-        std::set<std::string>{"sqlite_autoindex_alerts_1", "alerts_by_received",
-                              "alerts_by_status_received", "alerts_by_source_received"});
+        "alerts_by_received\nalerts_by_source_received\nalerts_by_status_received\n"
+        "sqlite_autoindex_alerts_1\n");
   CHECK(indexes("incident_alerts") ==
-        std::set<std::string>{"sqlite_autoindex_incident_alerts_1", "incident_alerts_by_alert"});
-  // The reads that used to have the dropped index at hand use the primary key.
-  auto plan = [&](const std::string& sql) {
-    SQLite::Statement explain(db, "EXPLAIN QUERY PLAN " + sql);
-    std::string all;
-    while (explain.executeStep()) all += explain.getColumn(3).getString() + "; ";
-    return all;
-  };
-  CHECK_THAT(plan("SELECT COUNT(*) FROM incident_alerts WHERE incident_id = 1 AND "
-                  "resolved_at IS NULL"),
+        "incident_alerts_by_alert\nsqlite_autoindex_incident_alerts_1\n");
+  // The read that used to have the dropped index at hand uses the primary key.
+  CHECK_THAT(column_of_rows(fixture.db,
+                            "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM incident_alerts "
+                            "WHERE incident_id = 1 AND resolved_at IS NULL",
+                            3, "; "),
              Catch::Contains("sqlite_autoindex_incident_alerts_1 (incident_id=?)"));
 }
 
