@@ -9,12 +9,18 @@
 namespace regen::storage {
 namespace {
 
-// Every statement is prepared once per connection (PgStatement). Those whose results the
-// operation does not return are deferred (PgConnection::defer): they ride along with the next
-// statement that needs an answer, or with the COMMIT.
+// Every statement is a PgStatement, prepared once per connection unless said otherwise. Those
+// whose results the operation does not return are deferred (PgConnection::defer): they ride
+// along with the next statement that needs an answer, or with the COMMIT.
+
+// Planned per execution, with its values and the table's current size. On a table not yet
+// analyzed (a new database, until autovacuum's first ANALYZE) the generic plan ties the unique
+// (source, external_id) index with alerts_by_source_received, takes the latter and filters on
+// external_id: it reads every alert of the source (300 µs instead of 14 at 15,000 alerts).
 const PgStatement kFindAlertForUpdate(std::string("SELECT ") + kAlertColumns +
-                                      " FROM alerts WHERE source = $1 AND external_id = $2"
-                                      " FOR UPDATE");
+                                          " FROM alerts WHERE source = $1 AND external_id = $2"
+                                          " FOR UPDATE",
+                                      PgPlanning::kPerExecution);
 const std::string kIncidentForUpdate =
     std::string("SELECT ") + kIncidentColumns + " FROM incidents WHERE ";
 const PgStatement kFindIncidentForUpdate(kIncidentForUpdate + "id = $1 FOR UPDATE");

@@ -43,9 +43,38 @@ TEST_CASE("postgres connection: a statement is prepared once per connection, aga
   CHECK(prepared_here(*second, kPlusOne) == 1);
 }
 
-TEST_CASE("postgres connection: prepared statements are planned with each execution's values") {
+TEST_CASE("postgres connection: prepared statements may keep a generic plan") {
   auto db = connect(fresh_database());
-  CHECK(db->exec("SELECT current_setting('plan_cache_mode')").text(0, 0) == "force_custom_plan");
+  CHECK(db->exec("SELECT current_setting('plan_cache_mode')").text(0, 0) == "auto");
+}
+
+const PgStatement kPlusTwo("SELECT $1::int + 2", PgPlanning::kPerExecution);
+
+TEST_CASE("postgres connection: a statement planned per execution is never prepared") {
+  auto db = connection_with_table();
+  CHECK(db->exec(kPlusTwo, {1}).int64(0, 0) == 3);
+  CHECK(db->exec(kPlusTwo, {40}).int64(0, 0) == 42);
+  CHECK(prepared_here(*db, kPlusTwo) == 0);
+  db->exec("BEGIN");
+  db->defer(kInsertV, {1});
+  CHECK(db->exec(kPlusTwo, {2}).int64(0, 0) == 4);  // behind a deferred statement
+  CHECK(db->exec("COMMIT").command() == "COMMIT");
+  CHECK(db->exec("SELECT count(*) FROM t").int64(0, 0) == 1);
+}
+
+TEST_CASE("postgres connection: a statement behind a failed deferred one throws that failure") {
+  auto db = connection_with_table();
+  db->exec("BEGIN");
+  db->defer(kInsertV, {-1});
+  CHECK_THROWS_WITH(db->exec(kInsertV, {5}), Catch::Contains("SQLSTATE 23514"));
+  CHECK(db->exec("COMMIT").command() == "ROLLBACK");
+  CHECK(db->clean());
+  db->exec("BEGIN");
+  db->defer(kInsertV, {-1});
+  CHECK_THROWS_WITH(db->exec(kPlusTwo, {1}), Catch::Contains("SQLSTATE 23514"));
+  CHECK(db->exec("ROLLBACK").command() == "ROLLBACK");
+  CHECK(db->clean());
+  CHECK(db->exec("SELECT count(*) FROM t").int64(0, 0) == 0);
 }
 
 TEST_CASE("postgres connection: a statement prepared in a rolled-back transaction stays usable") {
