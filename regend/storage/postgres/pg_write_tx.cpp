@@ -181,8 +181,11 @@ std::optional<IncidentRow> PgWriteTx::find_open_incident(std::string_view group_
                                                          Timestamp not_before) {
   // FOR UPDATE alone cannot stop two writers that both find no open incident from both
   // creating one; this lock, held until commit, makes the look-and-create of a group atomic.
-  // Deferred, it still runs before the lookup, in the same round trip.
-  db_.defer(kLockGroup, {kGroupLockClass, group_key});
+  // Deferred, it still runs before the lookup, in the same round trip. Taken once per group
+  // and transaction: taking it again would change nothing.
+  if (locked_groups_.insert(std::string(group_key)).second) {
+    db_.defer(kLockGroup, {kGroupLockClass, group_key});
+  }
   PgResult result = db_.exec(kFindOpenIncident, {group_key, not_before});
   if (result.rows() == 0) return std::nullopt;
   return read_incident(result, 0);

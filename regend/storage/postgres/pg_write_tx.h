@@ -12,10 +12,14 @@
 // - insert_alert never waits for a duplicate to be resolved by a unique violation: when a
 //   concurrent transaction inserted the same (source, external_id) first, it throws
 //   StoreError(kUnavailable) so the caller retries the batch and find_alert sees the row.
-// - find_open_incident takes a transaction-scoped advisory lock on the group key before looking,
-//   so two writers cannot both miss the open incident and both create one.
+// - find_open_incident takes a transaction-scoped advisory lock on the group key before looking
+//   (once per group and transaction), so two writers cannot both miss the open incident and
+//   both create one.
 // Lock waits are bounded by statement_timeout; a deadlock between two such writers is detected
 // by the server and surfaces as kUnavailable.
+
+#include <string>
+#include <unordered_set>
 
 #include "regend/storage/postgres/pg_connection.h"
 #include "regend/storage/postgres/pg_reads.h"
@@ -78,6 +82,10 @@ class PgWriteTx final : public PgReads<WriteTx> {
   // Bumps the rules version when `changed` (rows a rule UPDATE/DELETE affected) is not 0.
   bool rule_changed(int64_t changed);
   void bump_rules_version();
+
+  // Group keys whose advisory lock this transaction holds (transaction-scoped: released at
+  // COMMIT or ROLLBACK, when this object goes too; no savepoint releases one earlier).
+  std::unordered_set<std::string> locked_groups_;
 };
 
 }  // namespace regen::storage

@@ -161,6 +161,40 @@ domain::Submission submission(const std::string& id, const std::string& title) {
   return {"generic", {alert}, std::nullopt};
 }
 
+TEST_CASE("postgres writer: alerts of one group in one transaction join one incident") {
+  const std::string url = fresh_database();
+  auto store = migrated_store(url);
+  domain::Submission grouped = submission("first", "disk full");
+  grouped.alerts[0].labels = {{"alertname", "DiskFull"}};
+  grouped.alerts.push_back(grouped.alerts[0]);
+  grouped.alerts[1].external_id = "second";
+  domain::Submission other = submission("third", "cpu");
+  other.alerts[0].labels = {{"alertname", "CpuHigh"}};
+  domain::Submission again = submission("fourth", "disk full again");
+  again.alerts[0].labels = {{"alertname", "DiskFull"}};
+
+  ingest::GroupCommitWriter writer(*store, ingest::WriterSettings{}, [] { return ms(1000); });
+  std::vector<std::promise<Result<domain::SubmissionResult>>> done(3);
+  // All queued before the writer starts: its first batch carries them all.
+  int i = 0;
+  for (domain::Submission* s : {&grouped, &other, &again}) {
+    auto& promise = done[i++];
+    REQUIRE(writer.submit(std::move(*s), [&promise](Result<domain::SubmissionResult> r) {
+      promise.set_value(std::move(r));
+    }));
+  }
+  writer.start();
+  for (auto& promise : done) CHECK(promise.get_future().get().ok());
+  writer.stop();
+
+  CHECK(writer.stats().batches.load() == 1);
+  CHECK(query_int(url, "SELECT count(*) FROM incidents") == 2);
+  CHECK(query_int(url, "SELECT count(*) FROM incident_alerts") == 4);
+  CHECK(query_int(url,
+                  "SELECT count(*) FROM incident_alerts l JOIN incidents i ON i.id = l.incident_id "
+                  "WHERE i.group_key LIKE '%DiskFull%'") == 3);
+}
+
 TEST_CASE("postgres writer: a failing deferred statement fails its request, not the others") {
   const std::string url = fresh_database();
   auto store = migrated_store(url);
