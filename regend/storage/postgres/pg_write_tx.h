@@ -9,9 +9,10 @@
 // - find_alert locks the row it returns (FOR UPDATE): two transactions updating one alert
 //   serialize. find_incident and find_incident_by_number lock theirs too: every change to an
 //   incident reads it, checks it (a status transition) and writes the whole row back.
-// - insert_alert never waits for a duplicate to be resolved by a unique violation: when a
-//   concurrent transaction inserted the same (source, external_id) first, it throws
-//   StoreError(kUnavailable) so the caller retries the batch and find_alert sees the row.
+// - insert_alert is deferred too (its id is drawn from the sequence beforehand): when a
+//   concurrent transaction inserted the same (source, external_id) first, the unique violation
+//   throws StoreError(kUnavailable) from the next operation or the COMMIT, so the caller
+//   retries the batch and find_alert sees the row.
 // - find_open_incident takes a transaction-scoped advisory lock on the group key before looking
 //   (once per group and transaction), so two writers cannot both miss the open incident and
 //   both create one.
@@ -20,6 +21,7 @@
 
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "regend/storage/postgres/pg_connection.h"
 #include "regend/storage/postgres/pg_reads.h"
@@ -86,6 +88,11 @@ class PgWriteTx final : public PgReads<WriteTx> {
   // Group keys whose advisory lock this transaction holds (transaction-scoped: released at
   // COMMIT or ROLLBACK, when this object goes too; no savepoint releases one earlier).
   std::unordered_set<std::string> locked_groups_;
+
+  // The next id of alerts' sequence, drawn in blocks (kNextAlertIds in pg_write_tx.cpp).
+  int64_t next_alert_id();
+  std::vector<int64_t> alert_ids_;  // drawn and not used yet, largest first
+  int64_t alert_id_block_ = 0;      // ids per draw: 1, then doubling
 };
 
 }  // namespace regen::storage

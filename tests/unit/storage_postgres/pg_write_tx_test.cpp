@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "tests/unit/storage_postgres/pg_test_support.h"
 
 namespace regen::storage {
@@ -45,6 +47,27 @@ TEST_CASE("postgres store: finding an unknown alert finds nothing") {
     CHECK_FALSE(tx.find_alert("prometheus", "b").has_value());
     CHECK_FALSE(tx.find_alert("grafana", "a").has_value());
   });
+}
+
+TEST_CASE("postgres store: new alerts get ascending ids, each stored before the next lookup") {
+  const std::string url = fresh_database();
+  auto store = migrated_store(url);
+  std::vector<int64_t> ids;
+  write_ok(*store, [&](WriteTx& tx) {
+    for (int i = 0; i < 10; ++i) {
+      const std::string name = "a" + std::to_string(i);
+      ids.push_back(tx.insert_alert(sample_alert(name)));
+      std::optional<AlertRow> found = tx.find_alert("prometheus", name);
+      REQUIRE(found.has_value());
+      CHECK(found->id == ids.back());
+    }
+  });
+  CHECK(std::is_sorted(ids.begin(), ids.end()));
+  CHECK(std::adjacent_find(ids.begin(), ids.end()) == ids.end());
+  CHECK(query_int(url, "SELECT count(*) FROM alerts") == 10);
+  int64_t next = 0;
+  write_ok(*store, [&](WriteTx& tx) { next = tx.insert_alert(sample_alert("later")); });
+  CHECK(next > ids.back());
 }
 
 TEST_CASE("postgres store: updating an alert overwrites its columns") {
