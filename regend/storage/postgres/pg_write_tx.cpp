@@ -83,6 +83,11 @@ const PgStatement kAppendTimeline(
 const PgStatement kAppendTimelineWithoutId(
     "INSERT INTO timeline (incident_id, kind, actor, payload, created_at) "
     "VALUES ($1, $2, $3, $4, $5)");
+// One statement for both rows of an incident event: a statement less per ingested alert.
+const PgStatement kAppendEvent(
+    "WITH entry AS (INSERT INTO timeline (incident_id, kind, actor, payload, created_at) "
+    "VALUES ($1, $2, $3, $4, $5)) "
+    "INSERT INTO outbox (event_type, incident_id, payload, created_at) VALUES ($6, $7, $8, $9)");
 const PgStatement kEnqueueOutbox(
     "INSERT INTO outbox (event_type, incident_id, payload, created_at) VALUES ($1, $2, $3, $4)");
 const PgStatement kRecordDelivery(
@@ -256,6 +261,11 @@ void PgWriteTx::append_timeline_without_id(const TimelineEntry& entry) {
 
 void PgWriteTx::enqueue_outbox(const OutboxEvent& event) {
   db_.defer(kEnqueueOutbox, {event.event_type, event.incident_id, event.payload_json, event.at});
+}
+
+void PgWriteTx::append_event(const TimelineEntry& entry, const OutboxEvent& event) {
+  db_.defer(kAppendEvent, {entry.incident_id, entry.kind, entry.actor, entry.payload_json, entry.at,
+                           event.event_type, event.incident_id, event.payload_json, event.at});
 }
 
 bool PgWriteTx::record_delivery(std::string_view source, std::string_view delivery_id,

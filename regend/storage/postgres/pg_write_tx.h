@@ -57,6 +57,8 @@ class PgWriteTx final : public PgReads<WriteTx> {
   // that reads a result, or fail the COMMIT.
   void append_timeline_without_id(const TimelineEntry& entry) override;
   void enqueue_outbox(const OutboxEvent& event) override;
+  // Both rows with one statement, deferred too.
+  void append_event(const TimelineEntry& entry, const OutboxEvent& event) override;
   bool record_delivery(std::string_view source, std::string_view delivery_id,
                        Timestamp at) override;
   int64_t insert_routing_rule(const domain::RoutingRuleRecord& rule, Timestamp at) override;
