@@ -144,9 +144,9 @@ std::unique_ptr<PgConnection> PgConnection::open(const PgSettings& settings) {
   std::unique_ptr<PgConnection> connection(new PgConnection(conn));
   // plan_cache_mode stays at its default: a prepared statement gets a generic plan, kept from
   // its 6th execution on, and so do the foreign-key checks behind every insert. Forcing custom
-  // plans instead replanned every statement and every FK check per row: about half of the
-  // server's CPU per ingested alert. The one statement whose generic plan is poor is not
-  // prepared (PgWriteTx::find_alert).
+  // plans instead replanned every statement and every FK check per row: over a third of the
+  // server's CPU per ingested alert. The one statement whose generic plan is poor is planned
+  // per execution (PgWriteTx's kFindAlertForUpdate).
   connection->exec("SELECT set_config('statement_timeout', $1, false)",
                    {static_cast<int64_t>(settings.statement_timeout.count())});
   return connection;
