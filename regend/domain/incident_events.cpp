@@ -41,8 +41,7 @@ storage::TimelineEntry record_incident_event(storage::WriteTx& tx, int64_t incid
 void add_incident_event(storage::WriteTx& tx, int64_t incident_id, std::string_view kind,
                         std::string_view actor, boost::json::object payload, Timestamp now) {
   IncidentEvent made = make_event(incident_id, kind, actor, std::move(payload), now);
-  tx.append_timeline_without_id(made.entry);
-  tx.enqueue_outbox(made.event);
+  tx.append_event(made.entry, made.event);
 }
 
 }  // namespace regen::domain

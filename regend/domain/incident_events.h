@@ -21,7 +21,7 @@ storage::TimelineEntry record_incident_event(storage::WriteTx& tx, int64_t incid
                                              std::string_view kind, std::string_view actor,
                                              boost::json::object payload, Timestamp now);
 // The same for callers that do not need the entry back (ingestion): the store may then send
-// both writes without waiting for either (see WriteTx::append_timeline_without_id).
+// both writes without waiting for either, with one statement (see WriteTx::append_event).
 void add_incident_event(storage::WriteTx& tx, int64_t incident_id, std::string_view kind,
                         std::string_view actor, boost::json::object payload, Timestamp now);
 

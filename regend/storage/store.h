@@ -238,6 +238,12 @@ class WriteTx : public ReadTx {
   // commit, so it still fails the whole write.
   virtual void append_timeline_without_id(const TimelineEntry& entry) { append_timeline(entry); }
   virtual void enqueue_outbox(const OutboxEvent& event) = 0;
+  // append_timeline_without_id(entry), then enqueue_outbox(event): a backend may write both
+  // with one statement.
+  virtual void append_event(const TimelineEntry& entry, const OutboxEvent& event) {
+    append_timeline_without_id(entry);
+    enqueue_outbox(event);
+  }
 
   // Records a delivery id; false when it was recorded before (the delivery is a replay).
   virtual bool record_delivery(std::string_view source, std::string_view delivery_id,

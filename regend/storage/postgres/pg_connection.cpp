@@ -48,10 +48,11 @@ std::vector<const char*> values_of(std::span<const PgParam> params) {
 
 }  // namespace
 
-PgStatement::PgStatement(std::string sql)
+PgStatement::PgStatement(std::string sql, PgPlanning planning)
     : sql_(std::move(sql)),
       index_(next_statement_index.fetch_add(1)),
-      name_("regen_" + std::to_string(index_)) {}
+      name_("regen_" + std::to_string(index_)),
+      planning_(planning) {}
 
 PgParam::PgParam(std::string_view text) {
   if (text.find('\0') != std::string_view::npos) {
@@ -141,41 +142,36 @@ std::unique_ptr<PgConnection> PgConnection::open(const PgSettings& settings) {
   }
   PQsetNoticeProcessor(conn, log_notice, nullptr);
   std::unique_ptr<PgConnection> connection(new PgConnection(conn));
-  // Prepared statements save the parse, but keep custom plans (made with each execution's
-  // values): a generic plan is made on the 6th execution and kept until the next ANALYZE, and
-  // one made while alerts was small took find_alert from 14 to 300 µs (write-path-perf.md §3).
-  connection->exec(
-      "SELECT set_config('statement_timeout', $1, false), "
-      "set_config('plan_cache_mode', 'force_custom_plan', false)",
-      {static_cast<int64_t>(settings.statement_timeout.count())});
+  // plan_cache_mode stays at its default: a prepared statement gets a generic plan, kept from
+  // its 6th execution on, and so do the foreign-key checks behind every insert. Forcing custom
+  // plans instead replanned every statement and every FK check per row: over a third of the
+  // server's CPU per ingested alert. The one statement whose generic plan is poor is planned
+  // per execution (PgWriteTx's kFindAlertForUpdate).
+  connection->exec("SELECT set_config('statement_timeout', $1, false)",
+                   {static_cast<int64_t>(settings.statement_timeout.count())});
   return connection;
 }
 
 PgConnection::~PgConnection() { PQfinish(conn_); }
 
 PgResult PgConnection::exec(const char* sql, std::span<const PgParam> params) {
-  const std::vector<const char*> values = values_of(params);
-  const int count = static_cast<int>(values.size());
-  if (deferred_ > 0) {
-    return exec_after_deferred([&] {
-      return PQsendQueryParams(conn_, sql, count, nullptr, values.data(), nullptr, nullptr, 0);
-    });
-  }
-  PGresult* result =
-      PQexecParams(conn_, sql, count, nullptr, values.data(), nullptr, nullptr, /*resultFormat=*/0);
-  if (!succeeded(result)) fail(result);
-  return PgResult(result);
+  return exec_text(sql, params, AfterDeferredFailure::kRun);
 }
 
 PgResult PgConnection::exec(const PgStatement& statement, std::span<const PgParam> params) {
+  if (statement.planning() == PgPlanning::kPerExecution) {
+    return exec_text(statement.sql().c_str(), params, AfterDeferredFailure::kSkip);
+  }
   prepare(statement);
   const std::vector<const char*> values = values_of(params);
   const int count = static_cast<int>(values.size());
   if (deferred_ > 0) {
-    return exec_after_deferred([&] {
-      return PQsendQueryPrepared(conn_, statement.name().c_str(), count, values.data(), nullptr,
-                                 nullptr, 0);
-    });
+    return exec_after_deferred(
+        [&] {
+          return PQsendQueryPrepared(conn_, statement.name().c_str(), count, values.data(), nullptr,
+                                     nullptr, 0);
+        },
+        AfterDeferredFailure::kSkip);
   }
   PGresult* result = PQexecPrepared(conn_, statement.name().c_str(), count, values.data(), nullptr,
                                     nullptr, /*resultFormat=*/0);
@@ -183,14 +179,34 @@ PgResult PgConnection::exec(const PgStatement& statement, std::span<const PgPara
   return PgResult(result);
 }
 
-void PgConnection::defer(const PgStatement& statement, std::span<const PgParam> params) {
-  prepare(statement);
+PgResult PgConnection::exec_text(const char* sql, std::span<const PgParam> params,
+                                 AfterDeferredFailure after_failure) {
   const std::vector<const char*> values = values_of(params);
-  if (deferred_ == 0 && PQenterPipelineMode(conn_) != 1) fail(nullptr);
-  if (PQsendQueryPrepared(conn_, statement.name().c_str(), static_cast<int>(values.size()),
-                          values.data(), nullptr, nullptr, 0) != 1) {
-    fail(nullptr);
+  const int count = static_cast<int>(values.size());
+  if (deferred_ > 0) {
+    return exec_after_deferred(
+        [&] {
+          return PQsendQueryParams(conn_, sql, count, nullptr, values.data(), nullptr, nullptr, 0);
+        },
+        after_failure);
   }
+  PGresult* result =
+      PQexecParams(conn_, sql, count, nullptr, values.data(), nullptr, nullptr, /*resultFormat=*/0);
+  if (!succeeded(result)) fail(result);
+  return PgResult(result);
+}
+
+void PgConnection::defer(const PgStatement& statement, std::span<const PgParam> params) {
+  const bool cached = statement.planning() == PgPlanning::kCached;
+  if (cached) prepare(statement);
+  const std::vector<const char*> values = values_of(params);
+  const int count = static_cast<int>(values.size());
+  if (deferred_ == 0 && PQenterPipelineMode(conn_) != 1) fail(nullptr);
+  const int sent = cached ? PQsendQueryPrepared(conn_, statement.name().c_str(), count,
+                                                values.data(), nullptr, nullptr, 0)
+                          : PQsendQueryParams(conn_, statement.sql().c_str(), count, nullptr,
+                                              values.data(), nullptr, nullptr, 0);
+  if (sent != 1) fail(nullptr);
   if (++deferred_ >= kMaxDeferred) flush();
 }
 
@@ -201,7 +217,8 @@ void PgConnection::prepare(const PgStatement& statement) {
   const char* name = statement.name().c_str();
   const char* sql = statement.sql().c_str();
   if (deferred_ > 0) {
-    exec_after_deferred([&] { return PQsendPrepare(conn_, name, sql, 0, nullptr); });
+    exec_after_deferred([&] { return PQsendPrepare(conn_, name, sql, 0, nullptr); },
+                        AfterDeferredFailure::kRun);
   } else {
     PGresult* result = PQprepare(conn_, name, sql, 0, nullptr);
     if (!succeeded(result)) fail(result);
@@ -211,15 +228,21 @@ void PgConnection::prepare(const PgStatement& statement) {
   prepared_[statement.index()] = true;
 }
 
-// The sync point between the deferred statements and this one ends the server's skipping after
-// a failure among them, so this one runs either way: a ROLLBACK behind a failed deferred
-// statement still rolls back, a COMMIT answers ROLLBACK. Both syncs go out in one write, so
-// this is one round trip. A deferred failure wins over this statement's own ("current
-// transaction is aborted").
+// kRun puts a sync point between the deferred statements and this one: it ends the server's
+// skipping after a failure among them, so this one runs either way (a ROLLBACK behind a failed
+// deferred statement still rolls back, a COMMIT answers ROLLBACK); both syncs go out in one
+// write, but the server answers each with a flush of its own. kSkip sends one sync: after a
+// deferred failure the server skips this statement too, which inside a transaction changes
+// nothing (it is aborted either way), and saves a flush and a wake-up per round trip. Either
+// way a deferred failure wins over this statement's own.
 template <typename Send>
-PgResult PgConnection::exec_after_deferred(Send send) {
-  if (PQpipelineSync(conn_) != 1 || send() != 1 || PQpipelineSync(conn_) != 1) fail(nullptr);
-  ResultPtr error(read_deferred(), PQclear);
+PgResult PgConnection::exec_after_deferred(Send send, AfterDeferredFailure after_failure) {
+  const bool isolated = after_failure == AfterDeferredFailure::kRun;
+  if ((isolated && PQpipelineSync(conn_) != 1) || send() != 1 || PQpipelineSync(conn_) != 1) {
+    fail(nullptr);
+  }
+  ResultPtr error(read_deferred_results(), PQclear);
+  if (isolated) read_sync();
   ResultPtr result(read_result(), PQclear);
   if (result == nullptr) fail(nullptr);
   read_sync();
@@ -231,12 +254,13 @@ PgResult PgConnection::exec_after_deferred(Send send) {
 
 void PgConnection::flush() {
   if (PQpipelineSync(conn_) != 1) fail(nullptr);
-  ResultPtr error(read_deferred(), PQclear);
+  ResultPtr error(read_deferred_results(), PQclear);
+  read_sync();
   if (PQexitPipelineMode(conn_) != 1) fail(nullptr);
   if (error != nullptr) fail(error.release());
 }
 
-PGresult* PgConnection::read_deferred() {
+PGresult* PgConnection::read_deferred_results() {
   ResultPtr first_error(nullptr, PQclear);
   for (; deferred_ > 0; --deferred_) {
     ResultPtr result(read_result(), PQclear);
@@ -244,7 +268,6 @@ PGresult* PgConnection::read_deferred() {
     // After a failure the server skips the rest up to the sync: PGRES_PIPELINE_ABORTED.
     if (first_error == nullptr && !succeeded(result.get())) first_error = std::move(result);
   }
-  read_sync();
   return first_error.release();
 }
 

@@ -82,30 +82,41 @@ class PgResult {
   std::unique_ptr<pg_result, Deleter> result_;
 };
 
-// A statement with a fixed text that each connection prepares (parses) once, at its first use
-// there, and then runs by name; it is planned per execution (see open()). Define them as
+// How PostgreSQL plans a PgStatement.
+enum class PgPlanning {
+  // Prepared (parsed) once per connection, then run by name: PostgreSQL plans its first 5
+  // executions with their values, then keeps a generic plan when that costs no more.
+  kCached,
+  // Sent with its text each time, parsed and planned with that execution's values: for a
+  // query whose generic plan can be poor (see PgWriteTx::find_alert).
+  kPerExecution,
+};
+
+// A statement with a fixed text, run with $1.. parameters; see PgPlanning. Define them as
 // constants at namespace scope: every PgStatement ever constructed keeps a slot in each
 // connection's prepared-statement table.
 class PgStatement {
  public:
-  explicit PgStatement(std::string sql);
+  explicit PgStatement(std::string sql, PgPlanning planning = PgPlanning::kCached);
   PgStatement(const PgStatement&) = delete;
   PgStatement& operator=(const PgStatement&) = delete;
 
   const std::string& sql() const { return sql_; }
   const std::string& name() const { return name_; }
   std::size_t index() const { return index_; }
+  PgPlanning planning() const { return planning_; }
 
  private:
   std::string sql_;
   std::size_t index_;
   std::string name_;
+  PgPlanning planning_;
 };
 
 class PgConnection {
  public:
   // Connects (bounded by settings.connect_timeout) and applies the session settings
-  // (statement_timeout, client_encoding UTF8, plan_cache_mode force_custom_plan). Throws
+  // (statement_timeout, client_encoding UTF8). Throws
   // StoreError(kUnavailable) naming the server (password masked) when it cannot connect.
   static std::unique_ptr<PgConnection> open(const PgSettings& settings);
   ~PgConnection();
@@ -113,11 +124,13 @@ class PgConnection {
   PgConnection& operator=(const PgConnection&) = delete;
 
   // Runs one statement with $1.. parameters. `sql` is a constant: values go in `params` only.
+  // Behind a failed deferred statement it still runs (COMMIT, ROLLBACK), then throws that failure.
   PgResult exec(const char* sql, std::initializer_list<PgParam> params = {}) {
     return exec(sql, std::span<const PgParam>(params.begin(), params.size()));
   }
   PgResult exec(const char* sql, std::span<const PgParam> params);
-  // Runs a prepared statement (preparing it on this connection first if it never ran here).
+  // Runs a PgStatement (preparing it on this connection first if it never ran here). Behind a
+  // failed deferred statement it does not run: that failure is thrown.
   PgResult exec(const PgStatement& statement, std::initializer_list<PgParam> params = {}) {
     return exec(statement, std::span<const PgParam>(params.begin(), params.size()));
   }
@@ -144,18 +157,23 @@ class PgConnection {
   bool alive();
 
  private:
+  // Whether a statement sent behind deferred ones still runs when one of them failed.
+  enum class AfterDeferredFailure { kRun, kSkip };
+
   explicit PgConnection(pg_conn* conn) : conn_(conn) {}
   [[noreturn]] void fail(pg_result* result);
   void prepare(const PgStatement& statement);
+  PgResult exec_text(const char* sql, std::span<const PgParam> params,
+                     AfterDeferredFailure after_failure);
   // Sends what `send` queues behind the deferred statements, reads their results and then its
   // own, leaves pipeline mode and returns its result.
   template <typename Send>
-  PgResult exec_after_deferred(Send send);
+  PgResult exec_after_deferred(Send send, AfterDeferredFailure after_failure);
   // Reads every deferred result and leaves pipeline mode; throws the first failure.
   void flush();
-  // Reads the deferred statements' results and the sync point behind them. Returns the first
+  // Reads the deferred statements' results (not the sync point behind them). Returns the first
   // failure (the caller owns it), or null.
-  pg_result* read_deferred();
+  pg_result* read_deferred_results();
   pg_result* read_result();
   void read_sync();
 

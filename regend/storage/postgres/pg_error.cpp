@@ -45,6 +45,12 @@ StoreError query_error(PGconn* conn, const PGresult* result) {
     message += ": " + detail;
   }
   if (sqlstate.empty()) return StoreError(ErrorCode::kInternal, "postgres: " + message);
+  // Another writer inserted the same alert after this one's find_alert and committed first
+  // (PgWriteTx::insert_alert): not a fault of the data, a retry finds that row and updates it.
+  if (sqlstate == "23505" &&
+      field(result, PG_DIAG_CONSTRAINT_NAME) == "alerts_source_external_id_key") {
+    return StoreError(ErrorCode::kUnavailable, "concurrent insert of the same alert; retry");
+  }
   const ErrorCode code =
       is_retryable_sqlstate(sqlstate) ? ErrorCode::kUnavailable : ErrorCode::kInternal;
   return StoreError(code, "postgres: " + message + " (SQLSTATE " + sqlstate + ")");

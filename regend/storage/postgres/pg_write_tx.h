@@ -9,13 +9,19 @@
 // - find_alert locks the row it returns (FOR UPDATE): two transactions updating one alert
 //   serialize. find_incident and find_incident_by_number lock theirs too: every change to an
 //   incident reads it, checks it (a status transition) and writes the whole row back.
-// - insert_alert never waits for a duplicate to be resolved by a unique violation: when a
-//   concurrent transaction inserted the same (source, external_id) first, it throws
-//   StoreError(kUnavailable) so the caller retries the batch and find_alert sees the row.
-// - find_open_incident takes a transaction-scoped advisory lock on the group key before looking,
-//   so two writers cannot both miss the open incident and both create one.
+// - insert_alert is deferred too (its id is drawn from the sequence beforehand): when a
+//   concurrent transaction inserted the same (source, external_id) first, the unique violation
+//   throws StoreError(kUnavailable) from the next operation or the COMMIT, so the caller
+//   retries the batch and find_alert sees the row.
+// - find_open_incident takes a transaction-scoped advisory lock on the group key before looking
+//   (once per group and transaction), so two writers cannot both miss the open incident and
+//   both create one.
 // Lock waits are bounded by statement_timeout; a deadlock between two such writers is detected
 // by the server and surfaces as kUnavailable.
+
+#include <string>
+#include <unordered_set>
+#include <vector>
 
 #include "regend/storage/postgres/pg_connection.h"
 #include "regend/storage/postgres/pg_reads.h"
@@ -51,6 +57,8 @@ class PgWriteTx final : public PgReads<WriteTx> {
   // that reads a result, or fail the COMMIT.
   void append_timeline_without_id(const TimelineEntry& entry) override;
   void enqueue_outbox(const OutboxEvent& event) override;
+  // Both rows with one statement, deferred too.
+  void append_event(const TimelineEntry& entry, const OutboxEvent& event) override;
   bool record_delivery(std::string_view source, std::string_view delivery_id,
                        Timestamp at) override;
   int64_t insert_routing_rule(const domain::RoutingRuleRecord& rule, Timestamp at) override;
@@ -78,6 +86,15 @@ class PgWriteTx final : public PgReads<WriteTx> {
   // Bumps the rules version when `changed` (rows a rule UPDATE/DELETE affected) is not 0.
   bool rule_changed(int64_t changed);
   void bump_rules_version();
+
+  // Group keys whose advisory lock this transaction holds (transaction-scoped: released at
+  // COMMIT or ROLLBACK, when this object goes too; no savepoint releases one earlier).
+  std::unordered_set<std::string> locked_groups_;
+
+  // The next id of alerts' sequence, drawn in blocks (kNextAlertIds in pg_write_tx.cpp).
+  int64_t next_alert_id();
+  std::vector<int64_t> alert_ids_;  // drawn and not used yet, largest first
+  int64_t alert_id_block_ = 0;      // ids per draw: 1, then doubling
 };
 
 }  // namespace regen::storage

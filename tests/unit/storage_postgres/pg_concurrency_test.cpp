@@ -54,7 +54,9 @@ TEST_CASE("postgres store: eight instances inserting one new alert store one row
     }
     INFO(result.error().message);
     CHECK(result.error().code == ErrorCode::kUnavailable);
-    CHECK(result.error().message == "concurrent insert of the same alert; retry");
+    // Deferred, the insert fails at the COMMIT ("COMMIT failed: ...").
+    CHECK_THAT(result.error().message,
+               Catch::EndsWith("concurrent insert of the same alert; retry"));
   }
   CHECK(won == 1);
   CHECK(query_int(url, "SELECT count(*) FROM alerts") == 1);
@@ -171,6 +173,49 @@ TEST_CASE("postgres store: two writers grouping into one new incident create it 
   CHECK(first.ok());
   CHECK(second.ok());
   CHECK(first_id == second_id);
+  CHECK(query_int(url, "SELECT count(*) FROM incidents") == 1);
+}
+
+TEST_CASE("postgres store: a group looked up twice in one transaction stays locked until commit") {
+  const std::string url = fresh_database();
+  migrated_store(url);
+  auto group = [](WriteTx& tx) -> int64_t {
+    std::optional<IncidentRow> open = tx.find_open_incident("g", ms(0));
+    if (open) return open->id;
+    return tx.insert_incident(sample_incident("g", 1000)).id;
+  };
+  std::atomic<bool> first_done{false};
+  std::atomic<bool> release{false};
+  int64_t created = 0, joined = 0, second_id = 0;
+  Status first, second;
+  {
+    std::jthread creator([&] {
+      PgStore instance(settings_for(url));
+      first = instance.write([&](WriteTx& tx) -> Status {
+        created = group(tx);
+        joined = group(tx);  // the second alert of the group: its lock is held already
+        first_done = true;
+        wait_until([&] { return release.load(); });
+        return {};
+      });
+    });
+    REQUIRE(wait_until([&] { return first_done.load(); }));
+    CHECK(query_int(url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") ==
+          1);
+    std::jthread joiner([&] {
+      PgStore instance(settings_for(url));
+      second = instance.write([&](WriteTx& tx) -> Status {
+        second_id = group(tx);
+        return {};
+      });
+    });
+    CHECK(wait_until([&] { return someone_waits_for_a_lock(url); }));
+    release = true;
+  }
+  CHECK(first.ok());
+  CHECK(second.ok());
+  CHECK(joined == created);
+  CHECK(second_id == created);
   CHECK(query_int(url, "SELECT count(*) FROM incidents") == 1);
 }
 

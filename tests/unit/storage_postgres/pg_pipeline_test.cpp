@@ -43,9 +43,38 @@ TEST_CASE("postgres connection: a statement is prepared once per connection, aga
   CHECK(prepared_here(*second, kPlusOne) == 1);
 }
 
-TEST_CASE("postgres connection: prepared statements are planned with each execution's values") {
+TEST_CASE("postgres connection: prepared statements may keep a generic plan") {
   auto db = connect(fresh_database());
-  CHECK(db->exec("SELECT current_setting('plan_cache_mode')").text(0, 0) == "force_custom_plan");
+  CHECK(db->exec("SELECT current_setting('plan_cache_mode')").text(0, 0) == "auto");
+}
+
+const PgStatement kPlusTwo("SELECT $1::int + 2", PgPlanning::kPerExecution);
+
+TEST_CASE("postgres connection: a statement planned per execution is never prepared") {
+  auto db = connection_with_table();
+  CHECK(db->exec(kPlusTwo, {1}).int64(0, 0) == 3);
+  CHECK(db->exec(kPlusTwo, {40}).int64(0, 0) == 42);
+  CHECK(prepared_here(*db, kPlusTwo) == 0);
+  db->exec("BEGIN");
+  db->defer(kInsertV, {1});
+  CHECK(db->exec(kPlusTwo, {2}).int64(0, 0) == 4);  // behind a deferred statement
+  CHECK(db->exec("COMMIT").command() == "COMMIT");
+  CHECK(db->exec("SELECT count(*) FROM t").int64(0, 0) == 1);
+}
+
+TEST_CASE("postgres connection: a statement behind a failed deferred one throws that failure") {
+  auto db = connection_with_table();
+  db->exec("BEGIN");
+  db->defer(kInsertV, {-1});
+  CHECK_THROWS_WITH(db->exec(kInsertV, {5}), Catch::Contains("SQLSTATE 23514"));
+  CHECK(db->exec("COMMIT").command() == "ROLLBACK");
+  CHECK(db->clean());
+  db->exec("BEGIN");
+  db->defer(kInsertV, {-1});
+  CHECK_THROWS_WITH(db->exec(kPlusTwo, {1}), Catch::Contains("SQLSTATE 23514"));
+  CHECK(db->exec("ROLLBACK").command() == "ROLLBACK");
+  CHECK(db->clean());
+  CHECK(db->exec("SELECT count(*) FROM t").int64(0, 0) == 0);
 }
 
 TEST_CASE("postgres connection: a statement prepared in a rolled-back transaction stays usable") {
@@ -130,6 +159,40 @@ domain::Submission submission(const std::string& id, const std::string& title) {
   alert.title = title;
   alert.raw = "{}";
   return {"generic", {alert}, std::nullopt};
+}
+
+TEST_CASE("postgres writer: alerts of one group in one transaction join one incident") {
+  const std::string url = fresh_database();
+  auto store = migrated_store(url);
+  domain::Submission grouped = submission("first", "disk full");
+  grouped.alerts[0].labels = {{"alertname", "DiskFull"}};
+  grouped.alerts.push_back(grouped.alerts[0]);
+  grouped.alerts[1].external_id = "second";
+  domain::Submission other = submission("third", "cpu");
+  other.alerts[0].labels = {{"alertname", "CpuHigh"}};
+  domain::Submission again = submission("fourth", "disk full again");
+  again.alerts[0].labels = {{"alertname", "DiskFull"}};
+
+  ingest::GroupCommitWriter writer(*store, ingest::WriterSettings{}, [] { return ms(1000); });
+  std::vector<std::promise<Result<domain::SubmissionResult>>> done(3);
+  // All queued before the writer starts: its first batch carries them all.
+  int i = 0;
+  for (domain::Submission* s : {&grouped, &other, &again}) {
+    auto& promise = done[i++];
+    REQUIRE(writer.submit(std::move(*s), [&promise](Result<domain::SubmissionResult> r) {
+      promise.set_value(std::move(r));
+    }));
+  }
+  writer.start();
+  for (auto& promise : done) CHECK(promise.get_future().get().ok());
+  writer.stop();
+
+  CHECK(writer.stats().batches.load() == 1);
+  CHECK(query_int(url, "SELECT count(*) FROM incidents") == 2);
+  CHECK(query_int(url, "SELECT count(*) FROM incident_alerts") == 4);
+  CHECK(query_int(url,
+                  "SELECT count(*) FROM incident_alerts l JOIN incidents i ON i.id = l.incident_id "
+                  "WHERE i.group_key LIKE '%DiskFull%'") == 3);
 }
 
 TEST_CASE("postgres writer: a failing deferred statement fails its request, not the others") {

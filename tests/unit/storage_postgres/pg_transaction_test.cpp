@@ -82,7 +82,8 @@ TEST_CASE("postgres store: a statement error swallowed by the body fails the com
     AlertRow orphan = sample_alert("b");
     orphan.incident_id = 12345;  // no such incident
     try {
-      tx.insert_alert(orphan);  // not deferred: it throws here
+      tx.insert_alert(orphan);  // deferred: its failure throws from the next statement
+      tx.find_alert("prometheus", "b");
     } catch (const StoreError&) {
     }
     return {};

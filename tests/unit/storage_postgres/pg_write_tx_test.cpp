@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "tests/unit/storage_postgres/pg_test_support.h"
 
 namespace regen::storage {
@@ -45,6 +47,27 @@ TEST_CASE("postgres store: finding an unknown alert finds nothing") {
     CHECK_FALSE(tx.find_alert("prometheus", "b").has_value());
     CHECK_FALSE(tx.find_alert("grafana", "a").has_value());
   });
+}
+
+TEST_CASE("postgres store: new alerts get ascending ids, each stored before the next lookup") {
+  const std::string url = fresh_database();
+  auto store = migrated_store(url);
+  std::vector<int64_t> ids;
+  write_ok(*store, [&](WriteTx& tx) {
+    for (int i = 0; i < 10; ++i) {
+      const std::string name = "a" + std::to_string(i);
+      ids.push_back(tx.insert_alert(sample_alert(name)));
+      std::optional<AlertRow> found = tx.find_alert("prometheus", name);
+      REQUIRE(found.has_value());
+      CHECK(found->id == ids.back());
+    }
+  });
+  CHECK(std::is_sorted(ids.begin(), ids.end()));
+  CHECK(std::adjacent_find(ids.begin(), ids.end()) == ids.end());
+  CHECK(query_int(url, "SELECT count(*) FROM alerts") == 10);
+  int64_t next = 0;
+  write_ok(*store, [&](WriteTx& tx) { next = tx.insert_alert(sample_alert("later")); });
+  CHECK(next > ids.back());
 }
 
 TEST_CASE("postgres store: updating an alert overwrites its columns") {
@@ -216,6 +239,34 @@ TEST_CASE("postgres store: timeline entries and outbox events are stored as give
   CHECK(outbox.int64(0, 4) == 0);
   CHECK(outbox.int64(0, 5) == 0);
   CHECK(outbox.is_null(1, 1));
+}
+
+TEST_CASE("postgres store: an event's timeline entry and outbox event are stored together") {
+  const std::string url = fresh_database();
+  auto store = migrated_store(url);
+  int64_t incident = 0;
+  write_ok(*store, [&](WriteTx& tx) {
+    incident = tx.insert_incident(sample_incident("g", 1000)).id;
+    tx.append_event({0, incident, "alert_linked", "system", R"({"alert_id":7})", ms(2000)},
+                    {"alert_linked", incident, R"({"alert_id":7,"x":1})", ms(2001)});
+    tx.append_event({0, incident, "status_changed", "system", "{}", ms(3000)},
+                    {"status_changed", incident, "{}", ms(3000)});
+    CHECK(tx.count_outbox() == 2);  // deferred, yet seen by the next statement
+    std::vector<TimelineEntry> entries = tx.list_timeline(incident);
+    REQUIRE(entries.size() == 2);
+    CHECK(entries[0].kind == "alert_linked");
+    CHECK(entries[0].payload_json == R"({"alert_id":7})");
+    CHECK(entries[0].at == ms(2000));
+    CHECK(entries[1].kind == "status_changed");
+  });
+  PgResult outbox = connect(url)->exec(
+      "SELECT event_type, incident_id, payload, created_at FROM outbox ORDER BY id");
+  REQUIRE(outbox.rows() == 2);
+  CHECK(outbox.text(0, 0) == "alert_linked");
+  CHECK(outbox.optional_int64(0, 1) == incident);
+  CHECK(outbox.text(0, 2) == R"({"alert_id":7,"x":1})");
+  CHECK(outbox.int64(0, 3) == 2001);
+  CHECK(outbox.text(1, 0) == "status_changed");
 }
 
 TEST_CASE("postgres store: a delivery is recorded once and its replay is reported") {
