@@ -79,6 +79,7 @@ class Server::Impl {
   std::vector<bool> listen_v6_;
   std::function<void()> on_drained_;
   std::atomic<bool> drained_fired_{false};
+  std::atomic<int> accept_loops_{0};  // running accept_loop coroutines
   std::atomic<bool> stopped_{false};
 };
 
@@ -172,6 +173,7 @@ void Server::Impl::start() {
                                      ::dup(listen_fds_[i]));
     }
     for (tcp::acceptor& acceptor : worker->acceptors) {
+      accept_loops_.fetch_add(1);
       asio::co_spawn(worker->ioc, accept_loop(*worker, acceptor), asio::detached);
     }
     worker->thread = std::thread([w = worker.get(), index] {
@@ -184,11 +186,23 @@ void Server::Impl::start() {
 }
 
 asio::awaitable<void> Server::Impl::accept_loop(Worker& worker, tcp::acceptor& acceptor) {
+  // The drain is complete only once every accept loop has ended (check_drained).
+  struct Ended {
+    Impl& impl;
+    ~Ended() {
+      impl.accept_loops_.fetch_sub(1);
+      impl.check_drained();
+    }
+  } ended{*this};
   asio::steady_timer backoff(worker.ioc);
   auto last_warning = detail::Clock::time_point::min();
   while (acceptor.is_open()) {
     auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
-    if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+    if (ec == asio::error::operation_aborted) co_return;
+    // A connection accepted before the drain closed the acceptor is ours: the client has sent
+    // its request to it, so the session serves that request (with Connection: close). Dropping
+    // it here would close the connection unanswered, and no other instance could take it over.
+    if (ec && !acceptor.is_open()) co_return;
     if (ec) {
       // Out of file descriptors or memory: back off instead of spinning, warn once a second.
       if (detail::Clock::now() - last_warning > std::chrono::seconds(1)) {
@@ -237,6 +251,8 @@ void Server::Impl::begin_drain(std::function<void()> on_drained) {
 
 void Server::Impl::check_drained() {
   if (stopped_.load() || !owner_.draining_.load()) return;
+  // An accept loop still running may yet hand over a connection it accepted before the drain.
+  if (accept_loops_.load() != 0) return;
   if (owner_.stats_.open_connections.load() != 0) return;
   if (drained_fired_.exchange(true)) return;
   if (on_drained_) on_drained_();

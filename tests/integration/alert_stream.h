@@ -31,6 +31,9 @@ class AlertStream {
               acknowledged_.insert(id);
             } else {
               ++failed_;
+              note_failure(id + ": " +
+                           (response ? std::to_string(response->status) + " " + response->body
+                                     : std::string("no response")));
             }
           } catch (const std::exception&) {
             ++failed_;
@@ -45,6 +48,11 @@ class AlertStream {
   int sent() const { return sent_.load(); }
   // Requests without a 200: another status, no response, or a refused connection.
   int failed() const { return failed_.load(); }
+  // The first failures, one line each ("stream-0-12: no response"), for test messages.
+  std::string failures() {
+    std::lock_guard lock(mutex_);
+    return failures_;
+  }
   std::size_t acknowledged_count() {
     std::lock_guard lock(mutex_);
     return acknowledged_.size();
@@ -60,12 +68,18 @@ class AlertStream {
   }
 
  private:
+  void note_failure(const std::string& line) {
+    std::lock_guard lock(mutex_);
+    if (failures_.size() < 2000) failures_ += line + "\n";
+  }
+
   std::vector<std::thread> threads_;
   std::atomic<bool> stop_{false};
   std::atomic<int> sent_{0};
   std::atomic<int> failed_{0};
   std::mutex mutex_;
   std::set<std::string> acknowledged_;
+  std::string failures_;
 };
 
 // Ids in `acknowledged` missing from `stored`.

@@ -173,7 +173,8 @@ TEST_CASE("systemd: restarts through the inherited socket drop no request and lo
   std::set<std::string> acknowledged = stream.finish();
 
   INFO("sent " << stream.sent() << ", acknowledged " << acknowledged.size() << ", failed "
-               << stream.failed());
+               << stream.failed() << "\n"
+               << stream.failures());
   CHECK(stream.failed() == 0);
   CHECK(static_cast<std::size_t>(stream.sent()) == acknowledged.size());
   std::set<std::string> stored = stored_generic_ids(regend.dir());
