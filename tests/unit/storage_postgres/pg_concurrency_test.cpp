@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <numeric>
 #include <thread>
@@ -21,6 +22,24 @@ bool someone_waits_for_a_lock(const std::string& url) {
   return query_int(url,
                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                    "AND wait_event_type = 'Lock'") > 0;
+}
+
+// What grouping does for an alert of group "g": joins its open incident, or opens one. Returns
+// the incident's id.
+int64_t open_or_join_group(WriteTx& tx) {
+  std::optional<IncidentRow> open = tx.find_open_incident("g", ms(0));
+  if (open) return open->id;
+  return tx.insert_incident(sample_incident("g", 1000)).id;
+}
+
+// A writer of its own (as another regend instance would be) running `body` in one write
+// transaction on a thread; `status` receives the outcome. `url` must outlive the thread.
+std::jthread write_from_other_instance(const std::string& url, Status& status,
+                                       std::function<Status(WriteTx&)> body) {
+  return std::jthread([&url, &status, body = std::move(body)] {
+    PgStore instance(settings_for(url));
+    status = instance.write(body);
+  });
 }
 
 TEST_CASE("postgres store: eight instances inserting one new alert store one row, losers retry") {
@@ -137,77 +156,30 @@ TEST_CASE("postgres store: two writers updating one alert serialize on its row")
   CHECK(query_int(url, "SELECT occurrence FROM alerts") == 3);
 }
 
+// The second writer of a group waits for the first one's group lock until its commit, then
+// joins the incident the first one opened. The first writer looks its group up twice (two
+// alerts of one group in a batch): the lock it already holds is not taken again.
 TEST_CASE("postgres store: two writers grouping into one new incident create it once") {
   const std::string url = fresh_database();
   migrated_store(url);
-  auto group = [](WriteTx& tx) -> int64_t {
-    std::optional<IncidentRow> open = tx.find_open_incident("g", ms(0));
-    if (open) return open->id;
-    return tx.insert_incident(sample_incident("g", 1000)).id;
-  };
-  std::atomic<bool> first_created{false};
-  std::atomic<bool> release{false};
-  int64_t first_id = 0, second_id = 0;
-  Status first, second;
-  {
-    std::jthread creator([&] {
-      PgStore instance(settings_for(url));
-      first = instance.write([&](WriteTx& tx) -> Status {
-        first_id = group(tx);
-        first_created = true;
-        wait_until([&] { return release.load(); });
-        return {};
-      });
-    });
-    REQUIRE(wait_until([&] { return first_created.load(); }));
-    std::jthread joiner([&] {
-      PgStore instance(settings_for(url));
-      second = instance.write([&](WriteTx& tx) -> Status {
-        second_id = group(tx);
-        return {};
-      });
-    });
-    CHECK(wait_until([&] { return someone_waits_for_a_lock(url); }));
-    release = true;
-  }
-  CHECK(first.ok());
-  CHECK(second.ok());
-  CHECK(first_id == second_id);
-  CHECK(query_int(url, "SELECT count(*) FROM incidents") == 1);
-}
-
-TEST_CASE("postgres store: a group looked up twice in one transaction stays locked until commit") {
-  const std::string url = fresh_database();
-  migrated_store(url);
-  auto group = [](WriteTx& tx) -> int64_t {
-    std::optional<IncidentRow> open = tx.find_open_incident("g", ms(0));
-    if (open) return open->id;
-    return tx.insert_incident(sample_incident("g", 1000)).id;
-  };
   std::atomic<bool> first_done{false};
   std::atomic<bool> release{false};
   int64_t created = 0, joined = 0, second_id = 0;
   Status first, second;
   {
-    std::jthread creator([&] {
-      PgStore instance(settings_for(url));
-      first = instance.write([&](WriteTx& tx) -> Status {
-        created = group(tx);
-        joined = group(tx);  // the second alert of the group: its lock is held already
-        first_done = true;
-        wait_until([&] { return release.load(); });
-        return {};
-      });
+    std::jthread creator = write_from_other_instance(url, first, [&](WriteTx& tx) -> Status {
+      created = open_or_join_group(tx);
+      joined = open_or_join_group(tx);
+      first_done = true;
+      wait_until([&] { return release.load(); });
+      return {};
     });
     REQUIRE(wait_until([&] { return first_done.load(); }));
     CHECK(query_int(url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") ==
           1);
-    std::jthread joiner([&] {
-      PgStore instance(settings_for(url));
-      second = instance.write([&](WriteTx& tx) -> Status {
-        second_id = group(tx);
-        return {};
-      });
+    std::jthread joiner = write_from_other_instance(url, second, [&](WriteTx& tx) -> Status {
+      second_id = open_or_join_group(tx);
+      return {};
     });
     CHECK(wait_until([&] { return someone_waits_for_a_lock(url); }));
     release = true;
