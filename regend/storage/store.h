@@ -233,15 +233,13 @@ class WriteTx : public ReadTx {
 
   // Returns the new entry's id.
   virtual int64_t append_timeline(const TimelineEntry& entry) = 0;
-  // append_timeline for callers that do not need the id (ingestion). A backend may send it
-  // without waiting for it; an error in it then throws from a later operation or fails the
-  // commit, so it still fails the whole write.
-  virtual void append_timeline_without_id(const TimelineEntry& entry) { append_timeline(entry); }
   virtual void enqueue_outbox(const OutboxEvent& event) = 0;
-  // append_timeline_without_id(entry), then enqueue_outbox(event): a backend may write both
-  // with one statement.
+  // append_timeline(entry), then enqueue_outbox(event), for callers that do not need the
+  // entry's id (ingestion). A backend may write both with one statement and send it without
+  // waiting for it; an error in it then throws from a later operation or fails the commit, so
+  // it still fails the whole write.
   virtual void append_event(const TimelineEntry& entry, const OutboxEvent& event) {
-    append_timeline_without_id(entry);
+    append_timeline(entry);
     enqueue_outbox(event);
   }
 

@@ -80,9 +80,6 @@ const PgStatement kCountUnresolvedLinks(
 const PgStatement kAppendTimeline(
     "INSERT INTO timeline (incident_id, kind, actor, payload, created_at) "
     "VALUES ($1, $2, $3, $4, $5) RETURNING id");
-const PgStatement kAppendTimelineWithoutId(
-    "INSERT INTO timeline (incident_id, kind, actor, payload, created_at) "
-    "VALUES ($1, $2, $3, $4, $5)");
 // One statement for both rows of an incident event: a statement less per ingested alert.
 const PgStatement kAppendEvent(
     "WITH entry AS (INSERT INTO timeline (incident_id, kind, actor, payload, created_at) "
@@ -252,11 +249,6 @@ int64_t PgWriteTx::append_timeline(const TimelineEntry& entry) {
       .exec(kAppendTimeline,
             {entry.incident_id, entry.kind, entry.actor, entry.payload_json, entry.at})
       .int64(0, 0);
-}
-
-void PgWriteTx::append_timeline_without_id(const TimelineEntry& entry) {
-  db_.defer(kAppendTimelineWithoutId,
-            {entry.incident_id, entry.kind, entry.actor, entry.payload_json, entry.at});
 }
 
 void PgWriteTx::enqueue_outbox(const OutboxEvent& event) {

@@ -52,10 +52,9 @@ class PgWriteTx final : public PgReads<WriteTx> {
   std::optional<int64_t> resolve_link(int64_t alert_id, int64_t occurrence, Timestamp at) override;
   int64_t count_unresolved_links(int64_t incident_id) override;
   int64_t append_timeline(const TimelineEntry& entry) override;
-  // Deferred (PgConnection::defer), as are update_alert, update_incident, link_alert,
-  // enqueue_outbox and find_open_incident's lock: their errors throw from the next operation
-  // that reads a result, or fail the COMMIT.
-  void append_timeline_without_id(const TimelineEntry& entry) override;
+  // Deferred (PgConnection::defer), as are insert_alert, update_alert, update_incident,
+  // link_alert and find_open_incident's lock: their errors throw from the next operation that
+  // reads a result, or fail the COMMIT.
   void enqueue_outbox(const OutboxEvent& event) override;
   // Both rows with one statement, deferred too.
   void append_event(const TimelineEntry& entry, const OutboxEvent& event) override;
