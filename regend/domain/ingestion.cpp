@@ -34,6 +34,68 @@ bool same_content(const NormalizedAlert& stored, const NormalizedAlert& incoming
          stored.annotations == incoming.annotations && stored.started_at == incoming.started_at;
 }
 
+// What routing decides for an alert: its stored severity, and whether it is suppressed and
+// wants an incident.
+struct Routing {
+  Severity severity;
+  bool suppressed = false;
+  bool wants_incident = true;
+};
+
+Routing routing_of(const RuleSet& rules, const NormalizedAlert& alert) {
+  Routing routing{alert.severity};
+  const RoutingRule* rule = rules.route(alert);
+  if (rule == nullptr) return routing;
+  if (rule->severity_override) routing.severity = *rule->severity_override;
+  routing.suppressed = rule->suppress;
+  routing.wants_incident = !rule->suppress && rule->create_incident;
+  return routing;
+}
+
+// The key of the incident group a firing alert routed this way joins, if a grouping rule
+// matches it (grouping sees the routed severity).
+std::optional<std::string> group_key_of(const RuleSet& rules, const NormalizedAlert& alert,
+                                        const Routing& routing) {
+  const NormalizedAlert* routed = &alert;
+  NormalizedAlert overridden;
+  if (routing.severity != alert.severity) {
+    overridden = alert;
+    overridden.severity = routing.severity;
+    routed = &overridden;
+  }
+  const GroupingRule* rule = rules.group(*routed);
+  if (rule == nullptr) return std::nullopt;
+  return group_key(*rule, *routed);
+}
+
+// Tells the transaction what applying `submissions` will look up (WriteTx::prefetch): every
+// alert first, then the groups of those that will look for an incident (new alerts and resolved
+// ones firing again). Two steps, so that updates of firing alerts lock no group; the second only
+// when the backend took the first.
+void prefetch(WriteTx& tx, const RuleSet& rules, std::span<const Submission* const> submissions) {
+  std::vector<storage::AlertKey> keys;
+  for (const Submission* submission : submissions) {
+    for (const NormalizedAlert& alert : submission->alerts) {
+      keys.push_back({alert.source, alert.external_id});
+    }
+  }
+  if (!tx.prefetch(keys, {})) return;
+  std::vector<std::string> groups;
+  for (const Submission* submission : submissions) {
+    for (const NormalizedAlert& alert : submission->alerts) {
+      if (alert.status != AlertStatus::kFiring) continue;
+      std::optional<AlertRow> existing = tx.find_alert(alert.source, alert.external_id);
+      if (existing && existing->alert.status == AlertStatus::kFiring) continue;
+      const Routing routing = routing_of(rules, alert);
+      if (!routing.wants_incident) continue;
+      if (std::optional<std::string> key = group_key_of(rules, alert, routing)) {
+        groups.push_back(std::move(*key));
+      }
+    }
+  }
+  if (!groups.empty()) tx.prefetch({}, groups);
+}
+
 class Applier {
  public:
   Applier(WriteTx& tx, const RuleSet& rules, Timestamp now, const IngestionSettings& settings,
@@ -54,11 +116,10 @@ class Applier {
  private:
   // Routing decides the stored severity and whether an incident is wanted.
   bool route(AlertRow& row) {
-    const RoutingRule* rule = rules_.route(row.alert);
-    if (rule == nullptr) return true;
-    if (rule->severity_override) row.alert.severity = *rule->severity_override;
-    row.suppressed = rule->suppress;
-    return !rule->suppress && rule->create_incident;
+    const Routing routing = routing_of(rules_, row.alert);
+    row.alert.severity = routing.severity;
+    row.suppressed = routing.suppressed;
+    return routing.wants_incident;
   }
 
   // The incident is chosen before the alert row is written, so the row is written once, with
@@ -143,7 +204,7 @@ class Applier {
     std::optional<std::string> key;
     std::optional<IncidentRow> incident;
     if (rule != nullptr) {
-      key = group_key(*rule, row.alert);
+      key = group_key(*rule, row.alert);  // as group_key_of finds it for prefetch
       incident = tx_.find_open_incident(*key, now_ - rule->window);
     }
     if (!incident) incident = open_incident(row, key);
@@ -182,10 +243,8 @@ class Applier {
   SubmissionResult& result_;
 };
 
-}  // namespace
-
-SubmissionResult apply(WriteTx& tx, const RuleSet& rules, const Submission& submission,
-                       Timestamp now, const IngestionSettings& settings) {
+SubmissionResult apply_one(WriteTx& tx, const RuleSet& rules, const Submission& submission,
+                           Timestamp now, const IngestionSettings& settings) {
   SubmissionResult result;
   result.received = submission.alerts.size();
   if (submission.delivery_id &&
@@ -196,6 +255,26 @@ SubmissionResult apply(WriteTx& tx, const RuleSet& rules, const Submission& subm
   Applier applier(tx, rules, now, settings, result);
   for (const NormalizedAlert& alert : submission.alerts) applier.apply(alert);
   return result;
+}
+
+}  // namespace
+
+std::vector<SubmissionResult> apply(WriteTx& tx, const RuleSet& rules,
+                                    std::span<const Submission* const> submissions, Timestamp now,
+                                    const IngestionSettings& settings) {
+  prefetch(tx, rules, submissions);
+  std::vector<SubmissionResult> results;
+  results.reserve(submissions.size());
+  for (const Submission* submission : submissions) {
+    results.push_back(apply_one(tx, rules, *submission, now, settings));
+  }
+  return results;
+}
+
+SubmissionResult apply(WriteTx& tx, const RuleSet& rules, const Submission& submission,
+                       Timestamp now, const IngestionSettings& settings) {
+  const Submission* one = &submission;
+  return apply(tx, rules, std::span(&one, 1), now, settings).front();
 }
 
 }  // namespace regen::domain

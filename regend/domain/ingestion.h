@@ -5,6 +5,7 @@
 
 #include <array>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -40,5 +41,11 @@ struct SubmissionResult {
 // the second time.
 SubmissionResult apply(storage::WriteTx& tx, const RuleSet& rules, const Submission& submission,
                        Timestamp now, const IngestionSettings& settings);
+// Applies `submissions` in order, as one apply() each would, and returns their results in the
+// same order. First it tells the transaction every alert and incident group they will look up
+// (WriteTx::prefetch), so a backend can read them all at once.
+std::vector<SubmissionResult> apply(storage::WriteTx& tx, const RuleSet& rules,
+                                    std::span<const Submission* const> submissions, Timestamp now,
+                                    const IngestionSettings& settings);
 
 }  // namespace regen::domain

@@ -103,9 +103,12 @@ domain::Timestamp GroupCommitWriter::begin_batch(storage::WriteTx& tx) {
 void GroupCommitWriter::apply_range(storage::WriteTx& tx, std::vector<Pending>& batch,
                                     std::size_t first, std::size_t count, domain::Timestamp now,
                                     std::vector<domain::SubmissionResult>& results) {
-  for (std::size_t i = first; i < first + count; ++i) {
-    results[i] = domain::apply(tx, rules_, batch[i].submission, now, settings_.ingestion);
-  }
+  std::vector<const domain::Submission*> submissions;
+  submissions.reserve(count);
+  for (std::size_t i = first; i < first + count; ++i) submissions.push_back(&batch[i].submission);
+  std::vector<domain::SubmissionResult> applied =
+      domain::apply(tx, rules_, submissions, now, settings_.ingestion);
+  std::move(applied.begin(), applied.end(), results.begin() + static_cast<std::ptrdiff_t>(first));
 }
 
 Status GroupCommitWriter::apply_growing(storage::WriteTx& tx, std::vector<Pending>& batch,

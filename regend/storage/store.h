@@ -202,10 +202,26 @@ class ReadTx {
   virtual std::vector<TokenRow> list_tokens(bool include_revoked) = 0;
 };
 
+// An alert's identity: what find_alert looks it up by.
+struct AlertKey {
+  std::string_view source;
+  std::string_view external_id;
+};
+
 // Primitive operations inside one transaction. Errors (constraint, connection lost) throw
 // StoreError; write() catches it, rolls back and returns it as a Status.
 class WriteTx : public ReadTx {
  public:
+  // A hint, before ingesting a batch: the alerts it will look up with find_alert and the group
+  // keys with find_open_incident. A backend may read (and lock) them all at once, then answer
+  // those lookups without asking the database again; results are the same either way. Returns
+  // false when the backend ignores hints, so the caller need not work out more of them.
+  // Default: ignores them (SQLite, in-process, gains nothing).
+  virtual bool prefetch(std::span<const AlertKey> /*alerts*/,
+                        std::span<const std::string> /*group_keys*/) {
+    return false;
+  }
+
   // Inserts and returns the new id. REQUIRES: no row with the same (source, external_id).
   virtual int64_t insert_alert(const AlertRow& row) = 0;
   // Overwrites the row's columns from `row` (acknowledged_at, owned by the API, is kept).

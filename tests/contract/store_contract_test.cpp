@@ -54,6 +54,23 @@ class Harness {
     return result;
   }
 
+  // One transaction applying `submissions` together, as the writer applies a batch.
+  std::vector<domain::SubmissionResult> ingest_together(
+      std::vector<std::vector<NormalizedAlert>> submissions) {
+    std::vector<domain::Submission> held;
+    for (auto& alerts : submissions) held.push_back({"prometheus", std::move(alerts), {}});
+    std::vector<const domain::Submission*> batch;
+    for (const auto& submission : held) batch.push_back(&submission);
+    std::vector<domain::SubmissionResult> results;
+    Status status = store_->write([&](storage::WriteTx& tx) {
+      domain::RuleSet rules = tx.load_rules();
+      results = domain::apply(tx, rules, batch, now, settings);
+      return Status{};
+    });
+    REQUIRE(status.ok());
+    return results;
+  }
+
   template <typename F>
   auto read(F f) {
     std::invoke_result_t<F, storage::WriteTx&> value{};
@@ -125,6 +142,53 @@ TEST_CASE("contract: a new firing alert opens an incident with timeline and outb
       CHECK(h.timeline_kinds(incident.id) ==
             std::vector<std::string>{"incident_created", "alert_linked"});
       CHECK(h.outbox() == 2);
+    }
+  }
+}
+
+TEST_CASE("contract: submissions applied in one transaction do what they do one by one") {
+  for (const std::string& backend : contract_backends()) {
+    DYNAMIC_SECTION(backend) {
+      Harness h(backend);
+      NormalizedAlert retitled = alert("a1", "DiskFull");
+      retitled.title = "Disk almost full";
+      // Later submissions see what earlier ones wrote: a2 joins a1's incident, a1 is updated
+      // and a2 resolved before the transaction has stored anything.
+      auto results = h.ingest_together({{alert("a1", "DiskFull")},
+                                        {alert("a2", "DiskFull"), alert("a3", "CpuHigh")},
+                                        {retitled},
+                                        {alert("a2", "DiskFull", AlertStatus::kResolved)}});
+      REQUIRE(results.size() == 4);
+      CHECK(results[0].created == 1);
+      CHECK(results[0].incidents_created == 1);
+      CHECK(results[1].created == 2);
+      CHECK(results[1].incidents_created == 1);
+      CHECK(results[2].updated == 1);
+      CHECK(results[3].updated == 1);
+
+      storage::AlertRow a1 = h.stored("a1");
+      storage::AlertRow a2 = h.stored("a2");
+      storage::AlertRow a3 = h.stored("a3");
+      CHECK(a1.alert.title == "Disk almost full");
+      CHECK(a2.alert.status == AlertStatus::kResolved);
+      REQUIRE(a1.incident_id);
+      CHECK(a2.incident_id == a1.incident_id);
+      REQUIRE(a3.incident_id);
+      CHECK(a3.incident_id != a1.incident_id);
+      CHECK(h.timeline_kinds(*a1.incident_id) ==
+            std::vector<std::string>{"incident_created", "alert_linked", "alert_linked",
+                                     "alert_resolved"});
+      CHECK(h.outbox() == 6);
+
+      // A resolved alert firing again and a new alert of the group, together: both join the
+      // incident a1 keeps open.
+      results = h.ingest_together({{alert("a2", "DiskFull")}, {alert("a4", "DiskFull")}});
+      CHECK(results[0].created == 1);
+      CHECK(results[1].created == 1);
+      CHECK(results[0].incidents_created + results[1].incidents_created == 0);
+      CHECK(h.stored("a2").occurrence == 2);
+      CHECK(h.stored("a2").incident_id == a1.incident_id);
+      CHECK(h.stored("a4").incident_id == a1.incident_id);
     }
   }
 }

@@ -3,10 +3,12 @@
 #include <libpq-fe.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <vector>
 
+#include "regend/storage/postgres/pg_array.h"
 #include "regend/storage/postgres/pg_error.h"
 #include "regend/storage/postgres/pg_url.h"
 #include "regend/storage/row_codec.h"
@@ -31,6 +33,10 @@ std::atomic<std::size_t> next_statement_index{0};
 // a server blocked writing answers that nobody reads would stop reading our statements too.
 // A few hundred command tags fit in any socket buffer.
 constexpr int kMaxDeferred = 256;
+
+// Buffered rows of one batch are sent at the latest at this many: an ingestion batch is a few
+// dozen, and a bulk caller should not build unbounded arrays.
+constexpr std::size_t kMaxBufferedRows = 1000;
 
 using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
@@ -155,10 +161,12 @@ std::unique_ptr<PgConnection> PgConnection::open(const PgSettings& settings) {
 PgConnection::~PgConnection() { PQfinish(conn_); }
 
 PgResult PgConnection::exec(const char* sql, std::span<const PgParam> params) {
+  send_rows();
   return exec_text(sql, params, AfterDeferredFailure::kRun);
 }
 
 PgResult PgConnection::exec(const PgStatement& statement, std::span<const PgParam> params) {
+  send_rows();
   if (statement.planning() == PgPlanning::kPerExecution) {
     return exec_text(statement.sql().c_str(), params, AfterDeferredFailure::kSkip);
   }
@@ -196,7 +204,36 @@ PgResult PgConnection::exec_text(const char* sql, std::span<const PgParam> param
   return PgResult(result);
 }
 
-void PgConnection::defer(const PgStatement& statement, std::span<const PgParam> params) {
+void PgConnection::defer_row(const PgRowBatch& batch, std::span<const PgParam> row) {
+  if (row.size() != static_cast<std::size_t>(batch.columns())) {
+    throw StoreError(ErrorCode::kInternal, "a buffered row has the wrong number of columns");
+  }
+  auto it = std::find_if(row_batches_.begin(), row_batches_.end(), [&](const BufferedRows& rows) {
+    return rows.batch->order() >= batch.order();
+  });
+  if (it == row_batches_.end() || it->batch != &batch) {
+    it = row_batches_.insert(it, BufferedRows{&batch, std::vector<std::string>(row.size(), "{")});
+  }
+  for (std::size_t i = 0; i < row.size(); ++i) append_array_element(it->columns[i], row[i].c_str());
+  if (++it->rows >= kMaxBufferedRows) send_rows();
+}
+
+void PgConnection::send_rows() {
+  if (row_batches_.empty()) return;
+  std::vector<BufferedRows> batches = std::move(row_batches_);
+  row_batches_.clear();
+  std::vector<PgParam> arrays;
+  for (BufferedRows& rows : batches) {
+    arrays.clear();
+    for (std::string& column : rows.columns) {
+      column += '}';
+      arrays.emplace_back(column);
+    }
+    send_deferred(rows.batch->statement(), arrays);
+  }
+}
+
+void PgConnection::send_deferred(const PgStatement& statement, std::span<const PgParam> params) {
   const bool cached = statement.planning() == PgPlanning::kCached;
   if (cached) prepare(statement);
   const std::vector<const char*> values = values_of(params);
@@ -303,7 +340,7 @@ void PgConnection::fail(pg_result* result) {
 
 bool PgConnection::clean() const {
   return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE &&
-         PQpipelineStatus(conn_) == PQ_PIPELINE_OFF;
+         PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && row_batches_.empty();
 }
 
 bool PgConnection::alive() {

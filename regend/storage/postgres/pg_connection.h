@@ -113,6 +113,28 @@ class PgStatement {
   PgPlanning planning_;
 };
 
+// A multi-row INSERT whose rows PgConnection::defer_row buffers and sends as one statement. Its
+// SQL takes one array per column, each holding that column's values for every buffered row:
+//   INSERT INTO t (a, b) SELECT * FROM unnest($1::bigint[], $2::text[])
+// One statement per batch instead of one per row saves the server a parse, bind and executor
+// start per row. `order` decides which batches go first when several hold rows (lower first):
+// a table others reference by foreign key goes before them. Define them as constants, like
+// PgStatement.
+class PgRowBatch {
+ public:
+  PgRowBatch(std::string sql, int columns, int order)
+      : statement_(std::move(sql)), columns_(columns), order_(order) {}
+
+  const PgStatement& statement() const { return statement_; }
+  int columns() const { return columns_; }
+  int order() const { return order_; }
+
+ private:
+  PgStatement statement_;
+  int columns_;
+  int order_;
+};
+
 class PgConnection {
  public:
   // Connects (bounded by settings.connect_timeout) and applies the session settings
@@ -124,6 +146,7 @@ class PgConnection {
   PgConnection& operator=(const PgConnection&) = delete;
 
   // Runs one statement with $1.. parameters. `sql` is a constant: values go in `params` only.
+  // Buffered rows (defer_row) go out first, as do they before every statement below.
   // Behind a failed deferred statement it still runs (COMMIT, ROLLBACK), then throws that failure.
   PgResult exec(const char* sql, std::initializer_list<PgParam> params = {}) {
     return exec(sql, std::span<const PgParam>(params.begin(), params.size()));
@@ -146,8 +169,19 @@ class PgConnection {
   void defer(const PgStatement& statement, std::initializer_list<PgParam> params = {}) {
     defer(statement, std::span<const PgParam>(params.begin(), params.size()));
   }
-  void defer(const PgStatement& statement, std::span<const PgParam> params);
-  // Runs a script of several statements without parameters (migration files only).
+  void defer(const PgStatement& statement, std::span<const PgParam> params) {
+    send_rows();
+    send_deferred(statement, params);
+  }
+  // Buffers one row of `batch` (one parameter per column). Buffered rows are sent together, as
+  // deferred statements in the batches' order, before any other statement goes out (exec,
+  // defer, COMMIT), so that statement and every later one see them; their failures surface as
+  // a deferred statement's do. REQUIRES: as defer(), and row.size() == batch.columns().
+  void defer_row(const PgRowBatch& batch, std::span<const PgParam> row);
+  // Drops the buffered rows unsent (the transaction is about to roll back).
+  void discard_rows() { row_batches_.clear(); }
+  // Runs a script of several statements without parameters (migration files only; nothing
+  // deferred or buffered may be pending).
   void exec_script(const std::string& sql);
 
   // Connected, with no transaction left open and nothing deferred: fit to go back to the pool.
@@ -157,12 +191,23 @@ class PgConnection {
   bool alive();
 
  private:
+  // Rows buffered for one PgRowBatch: one array literal per column, still open (no closing
+  // brace).
+  struct BufferedRows {
+    const PgRowBatch* batch;
+    std::vector<std::string> columns;
+    std::size_t rows = 0;
+  };
+
   // Whether a statement sent behind deferred ones still runs when one of them failed.
   enum class AfterDeferredFailure { kRun, kSkip };
 
   explicit PgConnection(pg_conn* conn) : conn_(conn) {}
   [[noreturn]] void fail(pg_result* result);
   void prepare(const PgStatement& statement);
+  void send_deferred(const PgStatement& statement, std::span<const PgParam> params);
+  // Sends every buffered row (see defer_row), deferred.
+  void send_rows();
   PgResult exec_text(const char* sql, std::span<const PgParam> params,
                      AfterDeferredFailure after_failure);
   // Sends what `send` queues behind the deferred statements, reads their results and then its
@@ -180,6 +225,7 @@ class PgConnection {
   pg_conn* conn_;
   std::vector<bool> prepared_;  // by PgStatement::index()
   int deferred_ = 0;            // statements sent in pipeline mode whose results are unread
+  std::vector<BufferedRows> row_batches_;  // by PgRowBatch::order(), only those holding rows
 };
 
 }  // namespace regen::storage

@@ -38,6 +38,7 @@ Status run_body(PgConnection& db, const std::function<Status(Interface&)>& body)
 }
 
 void rollback(PgConnection& db) {
+  db.discard_rows();
   try {
     db.exec("ROLLBACK");
   } catch (const StoreError&) {

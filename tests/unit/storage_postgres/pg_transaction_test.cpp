@@ -82,8 +82,8 @@ TEST_CASE("postgres store: a statement error swallowed by the body fails the com
     AlertRow orphan = sample_alert("b");
     orphan.incident_id = 12345;  // no such incident
     try {
-      tx.insert_alert(orphan);  // deferred: its failure throws from the next statement
-      tx.find_alert("prometheus", "b");
+      tx.insert_alert(orphan);           // buffered: its failure throws from the next statement
+      tx.find_alert("prometheus", "c");  // not known to the transaction: asks the database
     } catch (const StoreError&) {
     }
     return {};
