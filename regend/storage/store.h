@@ -184,8 +184,9 @@ class ReadTx {
   virtual std::vector<TimelineEntry> list_timeline(int64_t incident_id) = 0;
   // One page of it, oldest first by (created_at, id); page.after is not used.
   virtual Page<TimelineEntry> list_timeline_page(int64_t incident_id, const PageRequest& page) = 0;
-  // Outbox events not yet delivered.
-  virtual int64_t count_outbox() = 0;
+  // Outbox events not yet delivered, counted up to `at_most`: a count of every row reads the
+  // whole table, and the store monitor counts every second.
+  virtual int64_t count_outbox(int64_t at_most) = 0;
 
   // The rules version counter, bumped by every rule change (cache invalidation), and the rules.
   virtual int64_t rules_version() = 0;

@@ -35,7 +35,7 @@ void StoreMonitor::check() {
   std::optional<int64_t> outbox;
   if (ping) {
     Status counted = store_.read([&outbox](ReadTx& tx) {
-      outbox = tx.count_outbox();
+      outbox = tx.count_outbox(kOutboxCountLimit);
       return Status{};
     });
     if (!counted) outbox.reset();

@@ -96,7 +96,7 @@ class Harness {
     return kinds;
   }
   int64_t outbox() {
-    return read([](storage::WriteTx& tx) { return tx.count_outbox(); });
+    return read([](storage::WriteTx& tx) { return tx.count_outbox(1000); });
   }
   storage::IncidentRow incident(int64_t id) {
     auto row = read([&](storage::WriteTx& tx) { return tx.find_incident(id); });
@@ -189,6 +189,18 @@ TEST_CASE("contract: submissions applied in one transaction do what they do one 
       CHECK(h.stored("a2").occurrence == 2);
       CHECK(h.stored("a2").incident_id == a1.incident_id);
       CHECK(h.stored("a4").incident_id == a1.incident_id);
+    }
+  }
+}
+
+TEST_CASE("contract: the outbox is counted up to the limit asked for") {
+  for (const std::string& backend : contract_backends()) {
+    DYNAMIC_SECTION(backend) {
+      Harness h(backend);
+      h.ingest({alert("a1", "DiskFull"), alert("a2", "CpuHigh"), alert("a3", "MemHigh")});
+      CHECK(h.read([](storage::WriteTx& tx) { return tx.count_outbox(1000); }) == 6);
+      CHECK(h.read([](storage::WriteTx& tx) { return tx.count_outbox(4); }) == 4);
+      CHECK(h.read([](storage::WriteTx& tx) { return tx.count_outbox(6); }) == 6);
     }
   }
 }

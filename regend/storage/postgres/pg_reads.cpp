@@ -159,8 +159,9 @@ Page<TimelineEntry> PgReads<Interface>::list_timeline_page(int64_t incident_id,
 }
 
 template <typename Interface>
-int64_t PgReads<Interface>::count_outbox() {
-  return db_.exec("SELECT count(*) FROM outbox").int64(0, 0);
+int64_t PgReads<Interface>::count_outbox(int64_t at_most) {
+  return db_.exec("SELECT count(*) FROM (SELECT 1 FROM outbox LIMIT $1) AS pending", {at_most})
+      .int64(0, 0);
 }
 
 template <typename Interface>

@@ -27,7 +27,7 @@ class PgReads : public Interface {
   Page<AlertRow> list_incident_alerts(int64_t incident_id, int64_t limit) override;
   std::vector<TimelineEntry> list_timeline(int64_t incident_id) override;
   Page<TimelineEntry> list_timeline_page(int64_t incident_id, const PageRequest& page) override;
-  int64_t count_outbox() override;
+  int64_t count_outbox(int64_t at_most) override;
   int64_t rules_version() override;
   // Rules that fail to parse are skipped with a warning naming their id.
   domain::RuleSet load_rules() override;

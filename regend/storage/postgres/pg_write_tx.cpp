@@ -99,6 +99,9 @@ const PgStatement kAcknowledgeAlert(
 
 // The partial index incidents_open_by_group serves this query: its WHERE repeats the index's.
 const PgStatement kLockGroup("SELECT pg_advisory_xact_lock($1, hashtext($2))");
+// Several, in the array's order (a function scan feeds the projection in order).
+const PgStatement kLockGroups(
+    "SELECT pg_advisory_xact_lock($1, hashtext(k)) FROM unnest($2::text[]) AS k");
 const PgStatement kFindOpenIncident(
     std::string("SELECT ") + kIncidentColumns +
     " FROM incidents WHERE group_key = $1 AND status IN ('triggered', 'acknowledged')"
@@ -225,7 +228,9 @@ bool PgWriteTx::prefetch(std::span<const AlertKey> alerts,
       if (known_alerts_.try_emplace(alert_key(source, external_id), std::nullopt).second) ++absent;
     }
   }
-  expected_new_alerts_ = std::max<int64_t>(0, absent - static_cast<int64_t>(alert_ids_.size()));
+  if (absent > 0) {
+    expected_new_alerts_ = std::max<int64_t>(0, absent - static_cast<int64_t>(alert_ids_.size()));
+  }
 
   std::vector<std::string_view> groups;
   for (const std::string& key : group_keys) {
@@ -235,7 +240,7 @@ bool PgWriteTx::prefetch(std::span<const AlertKey> alerts,
   // Sorted: every writer takes the locks of a batch in the same order.
   std::sort(groups.begin(), groups.end());
   groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
-  for (std::string_view group : groups) lock_group(group);
+  lock_groups(groups);
   PgResult result = db_.exec(kPrefetchOpenIncidents, {text_array(groups)});
   for (int i = 0; i < result.rows(); ++i) {
     IncidentRow row = read_incident(result, i);
@@ -335,6 +340,16 @@ void PgWriteTx::lock_group(std::string_view group_key) {
   if (locked_groups_.insert(std::string(group_key)).second) {
     db_.defer(kLockGroup, {kGroupLockClass, group_key});
   }
+}
+
+// lock_group for each, in their order, with one statement.
+void PgWriteTx::lock_groups(std::span<const std::string_view> group_keys) {
+  std::vector<std::string_view> unlocked;
+  for (std::string_view key : group_keys) {
+    if (locked_groups_.insert(std::string(key)).second) unlocked.push_back(key);
+  }
+  if (unlocked.size() == 1) return db_.defer(kLockGroup, {kGroupLockClass, unlocked.front()});
+  if (!unlocked.empty()) db_.defer(kLockGroups, {kGroupLockClass, text_array(unlocked)});
 }
 
 IncidentRow PgWriteTx::insert_incident(const IncidentRow& row) {

@@ -10,8 +10,8 @@
 //
 // Concurrency with other writers (other threads, other regend instances) under READ COMMITTED:
 // - find_alert and prefetch lock the alert rows they return (FOR UPDATE): two transactions
-//   updating one alert serialize. find_incident and find_incident_by_number lock theirs too: every change to an
-//   incident reads it, checks it (a status transition) and writes the whole row back.
+//   updating one alert serialize. find_incident and find_incident_by_number lock theirs too: every
+//   change to an incident reads it, checks it (a status transition) and writes the whole row back.
 // - insert_alert is deferred too (its id is drawn from the sequence beforehand): when a
 //   concurrent transaction inserted the same (source, external_id) first, the unique violation
 //   throws StoreError(kUnavailable) from the next operation or the COMMIT, so the caller
@@ -105,6 +105,7 @@ class PgWriteTx final : public PgReads<WriteTx> {
   };
 
   void lock_group(std::string_view group_key);
+  void lock_groups(std::span<const std::string_view> group_keys);
   // known_alerts_'s key: source and external id, NUL-separated.
   static std::string alert_key(std::string_view source, std::string_view external_id);
 

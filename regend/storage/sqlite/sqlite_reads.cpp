@@ -216,8 +216,10 @@ Page<TimelineEntry> SqliteReads<Interface>::list_timeline_page(int64_t incident_
 }
 
 template <typename Interface>
-int64_t SqliteReads<Interface>::count_outbox() {
-  return single_int(statement("SELECT COUNT(*) FROM outbox"));
+int64_t SqliteReads<Interface>::count_outbox(int64_t at_most) {
+  SQLite::Statement& st = statement("SELECT COUNT(*) FROM (SELECT 1 FROM outbox LIMIT ?)");
+  st.bind(1, at_most);
+  return single_int(st);
 }
 
 template <typename Interface>
