@@ -13,6 +13,7 @@
 #include "regend/storage/sqlite/sqlite_checkpointer.h"
 #include "regend/storage/sqlite/sqlite_reads.h"
 #include "regend/storage/sqlite/sqlite_tx.h"
+#include "regend/storage/sqlite/sqlite_wal_vfs.h"
 
 namespace regen::storage {
 namespace {
@@ -78,10 +79,11 @@ void configure_library() {
 // NOMUTEX: a connection never serves two threads at once here (the writer is used under
 // write_mutex_, a reader by the holder of its lease), so SQLite's own lock around every call on
 // it (bind, step, reset: dozens per alert) would only be taken and released for nothing.
-std::unique_ptr<SQLite::Database> open(const std::string& path) {
+// `vfs`: empty for SQLite's default.
+std::unique_ptr<SQLite::Database> open(const std::string& path, const std::string& vfs = {}) {
   configure_library();
   auto db = std::make_unique<SQLite::Database>(
-      path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
+      path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX, 0, vfs);
   db->setBusyTimeout(static_cast<int>(kBusyTimeout.count()));
   configure(*db, kBusyTimeout);
   return db;
@@ -181,7 +183,9 @@ class SqliteStore::ReaderLease {
 
 SqliteStore::SqliteStore(std::string path) : path_(std::move(path)) {
   try {
-    writer_ = open(path_);
+    // Its WAL writes are gathered into one per commit (sqlite_wal_vfs.h); synchronous=FULL,
+    // which that needs, is set by configure().
+    writer_ = open(path_, buffered_wal_vfs());
     for (std::size_t i = 0; i < kReaders; ++i) {
       readers_.push_back(std::make_unique<Reader>(path_));
       free_readers_.push_back(readers_.back().get());
