@@ -5,10 +5,12 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <utility>
+
 namespace regen::storage {
 
-SqliteCheckpointer::SqliteCheckpointer(const std::string& path)
-    : db_(std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE)) {
+SqliteCheckpointer::SqliteCheckpointer(const std::string& path, WalLimits limits)
+    : limits_(limits), db_(std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE)) {
   // A checkpoint needs no lock the writer holds; a busy wait only covers another process's
   // exclusive checkpoint or recovery.
   db_->setBusyTimeout(1000);
@@ -36,7 +38,7 @@ void SqliteCheckpointer::attach(sqlite3* writer) {
 void SqliteCheckpointer::detach() {
   if (writer_ == nullptr) return;
   sqlite3_wal_hook(writer_, nullptr, nullptr);
-  sqlite3_wal_autocheckpoint(writer_, kCheckpointPages);
+  sqlite3_wal_autocheckpoint(writer_, limits_.checkpoint_pages);
   writer_ = nullptr;
 }
 
@@ -46,10 +48,17 @@ int SqliteCheckpointer::on_commit(void* self, sqlite3* db, const char* schema, i
   bool ask = false;
   {
     std::lock_guard lock(checkpointer.mutex_);
-    finish = checkpointer.finish_ || wal_pages >= kWriterCheckpointPages;
-    checkpointer.finish_ = false;
-    if (!finish && wal_pages >= kCheckpointPages && !checkpointer.wanted_) {
+    const WalLimits& limits = checkpointer.limits_;
+    // Fewer pages than at the last request: the WAL has started over.
+    if (wal_pages < checkpointer.requested_at_) checkpointer.requested_at_ = 0;
+    // Right after a pass, what is left to copy is what was committed while it ran: short.
+    const bool just_caught_up = std::exchange(checkpointer.caught_up_, false);
+    finish = (just_caught_up && wal_pages >= limits.restart_pages) ||
+             wal_pages >= limits.writer_checkpoint_pages;
+    if (!finish && !checkpointer.wanted_ &&
+        wal_pages - checkpointer.requested_at_ >= limits.checkpoint_pages) {
       checkpointer.wanted_ = ask = true;
+      checkpointer.requested_at_ = wal_pages;
     }
   }
   if (finish) {
@@ -73,7 +82,7 @@ void SqliteCheckpointer::run() {
     run_passes();
     lock.lock();
     wanted_ = false;
-    finish_ = true;  // the writer copies the rest after its next commit
+    caught_up_ = true;  // past restart_pages, the writer copies the rest after its next commit
     ++checkpoints_;
   }
 }

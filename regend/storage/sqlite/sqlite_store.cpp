@@ -181,7 +181,7 @@ class SqliteStore::ReaderLease {
   Reader* reader_ = nullptr;
 };
 
-SqliteStore::SqliteStore(std::string path) : path_(std::move(path)) {
+SqliteStore::SqliteStore(std::string path, WalLimits limits) : path_(std::move(path)) {
   try {
     // Its WAL writes are gathered into one per commit (sqlite_wal_vfs.h); synchronous=FULL,
     // which that needs, is set by configure().
@@ -201,7 +201,7 @@ SqliteStore::SqliteStore(std::string path) : path_(std::move(path)) {
   writer_->exec("PRAGMA cache_size = -" + std::to_string(kWriterCacheKiB));
   tx_ = std::make_unique<Tx>(*writer_);
   try {
-    checkpointer_ = std::make_unique<SqliteCheckpointer>(path_);
+    checkpointer_ = std::make_unique<SqliteCheckpointer>(path_, limits);
   } catch (const SQLite::Exception& e) {
     throw StoreError(ErrorCode::kUnavailable,
                      "cannot open SQLite database " + path_ + ": " + e.what());

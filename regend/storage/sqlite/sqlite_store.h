@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "regend/storage/sqlite/sqlite_checkpointer.h"
 #include "regend/storage/store.h"
 
 namespace SQLite {
@@ -21,15 +22,14 @@ class Database;
 
 namespace regen::storage {
 
-class SqliteCheckpointer;
-
 class SqliteStore final : public Store {
  public:
   static constexpr std::size_t kReaders = 4;
   static constexpr int kWriterCacheKiB = 16 * 1024;  // page cache of the write connection
 
   // Opens (creating if needed) the database file. Throws StoreError when it cannot be opened.
-  explicit SqliteStore(std::string path);
+  // `limits`: when the WAL is checkpointed and started over (tests make them small).
+  explicit SqliteStore(std::string path, WalLimits limits = {});
   ~SqliteStore() override;
 
   std::string_view backend() const override { return "sqlite"; }

@@ -273,41 +273,63 @@ TEST_CASE("sqlite: after reads, however they end, no snapshot is left: the WAL c
 
 namespace regen::storage {
 
+// Small limits, so that a few MB of commits go through several checkpoints and restarts.
+constexpr WalLimits kSmallWal{
+    .checkpoint_pages = 200, .restart_pages = 800, .writer_checkpoint_pages = 1600};
+constexpr std::uintmax_t kWalFrameBytes = 4096 + 24;
+
+// Commits `commits` transactions of 25 alerts of ~4 KB each (about 25 WAL pages each) and
+// returns the largest size the WAL file reached after a commit.
+std::uintmax_t commit_large_alerts(SqliteStore& store, const std::string& path, int first,
+                                   int commits) {
+  const std::string raw = "{\"padding\":\"" + std::string(4000, 'x') + "\"}";
+  std::uintmax_t largest_wal = 0;
+  for (int c = first; c < first + commits; ++c) {
+    REQUIRE(store
+                .write([&](WriteTx& tx) {
+                  for (int i = 0; i < 25; ++i) {
+                    AlertRow alert;
+                    alert.alert.source = "generic";
+                    alert.alert.external_id = std::to_string(c) + "-" + std::to_string(i);
+                    alert.alert.title = "t";
+                    alert.alert.raw = raw;
+                    tx.insert_alert(alert);
+                  }
+                  return Status{};
+                })
+                .ok());
+    std::error_code ec;
+    largest_wal = std::max(largest_wal, std::filesystem::file_size(path + "-wal", ec));
+  }
+  return largest_wal;
+}
+
 TEST_CASE("sqlite: a long run of commits keeps the WAL bounded and every row durable") {
   test::TempDir dir;
   const std::string path = dir.file("regen.db");
-  // Each commit adds ~100 KB (25 rows of 4 KB): rows worth three background checkpoints.
-  constexpr std::uintmax_t kThresholdBytes = SqliteCheckpointer::kCheckpointPages * 4096u;
-  constexpr int kPerCommit = 25;
-  constexpr int kCommits = static_cast<int>(3 * kThresholdBytes / (kPerCommit * 4096u));
+  // Rows worth three times the hard bound: without checkpoints the WAL would hold all of it.
+  constexpr int kCommits = 3 * kSmallWal.writer_checkpoint_pages / 25;
   {
-    SqliteStore store(path);
+    SqliteStore store(path, kSmallWal);
     REQUIRE(store.migrate().ok());
-    // Without checkpoints the WAL would hold all of it.
-    const std::string raw = "{\"padding\":\"" + std::string(4000, 'x') + "\"}";
-    std::uintmax_t largest_wal = 0;
-    for (int c = 0; c < kCommits; ++c) {
-      REQUIRE(store
-                  .write([&](WriteTx& tx) {
-                    for (int i = 0; i < kPerCommit; ++i) {
-                      AlertRow alert;
-                      alert.alert.source = "generic";
-                      alert.alert.external_id = std::to_string(c) + "-" + std::to_string(i);
-                      alert.alert.title = "t";
-                      alert.alert.raw = raw;
-                      tx.insert_alert(alert);
-                    }
-                    return Status{};
-                  })
-                  .ok());
-      std::error_code ec;
-      largest_wal = std::max(largest_wal, std::filesystem::file_size(path + "-wal", ec));
-    }
-    // Checkpoints start past kCheckpointPages; the WAL restarts once one has caught up.
-    CHECK(largest_wal < 2 * kThresholdBytes);
+    const std::uintmax_t largest_wal = commit_large_alerts(store, path, 0, kCommits);
+    // Restarts once it holds restart_pages and a pass has caught up; the writer steps in at
+    // writer_checkpoint_pages whatever the background did (plus the commit that got there).
+    CHECK(largest_wal < (kSmallWal.writer_checkpoint_pages + 100) * kWalFrameBytes);
   }
   SQLite::Database db(path, SQLite::OPEN_READONLY);
-  CHECK(db.execAndGet("SELECT COUNT(*) FROM alerts").getInt64() == kCommits * kPerCommit);
+  CHECK(db.execAndGet("SELECT COUNT(*) FROM alerts").getInt64() == kCommits * 25);
+}
+
+TEST_CASE("sqlite: the WAL does not start over before it holds restart_pages") {
+  test::TempDir dir;
+  const std::string path = dir.file("regen.db");
+  SqliteStore store(path, kSmallWal);
+  REQUIRE(store.migrate().ok());
+  // ~600 pages: past three background passes, short of a restart.
+  commit_large_alerts(store, path, 0, 24);
+  std::error_code ec;
+  CHECK(std::filesystem::file_size(path + "-wal", ec) >= 550 * kWalFrameBytes);
 }
 
 }  // namespace regen::storage
