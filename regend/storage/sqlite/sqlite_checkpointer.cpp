@@ -4,18 +4,33 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <utility>
 
 namespace regen::storage {
+namespace {
+constexpr int kNice = 10;  // of the checkpointer thread
+}  // namespace
 
 SqliteCheckpointer::SqliteCheckpointer(const std::string& path, WalLimits limits)
     : limits_(limits), db_(std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE)) {
   // A checkpoint needs no lock the writer holds; a busy wait only covers another process's
   // exclusive checkpoint or recovery.
   db_->setBusyTimeout(1000);
+  // A connection learns that the database is in WAL mode, and opens the WAL, on its first
+  // read. Before that a checkpoint on it does nothing and reports success: every pass of this
+  // thread copied nothing, and the writer's inline copy did all the work (found in session 6:
+  // this thread had written 0 bytes under load).
+  db_->exec("SELECT count(*) FROM sqlite_master");
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "regend-ckpt");
+    // Below the writer and the io threads when they share a core: a pass then yields to them in
+    // short slices instead of holding up a commit (capacity's p99 9.6 -> 8.2 ms). It needs
+    // under a tenth of a saturated core, which a nice of 10 still gets. Best effort: a failure
+    // only leaves the default.
+    setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kNice);
     run();
   });
 }

@@ -35,15 +35,15 @@ namespace regen::storage {
 
 // WAL sizes in pages (4 KiB) that decide when the WAL is copied and started over.
 struct WalLimits {
-  // A background pass per this many new WAL pages (16 MB). The same pages are rewritten commit
+  // A background pass per this many new WAL pages (64 MB). The same pages are rewritten commit
   // after commit (the tails of the tables and of the per-incident indexes), and a checkpoint
-  // copies each page once, however many frames the WAL holds for it, so spacing checkpoints 4x
-  // further than SQLite's default of 1000 writes fewer bytes per alert
-  // (docs/notes/write-path-perf.md, section 4).
-  int checkpoint_pages = 4000;
+  // copies each page once, however many frames the WAL holds for it: a pass every 4,000 pages
+  // copied those pages 4x as often and gave ~5 % fewer alerts/s and a higher p99
+  // (docs/notes/write-path-perf.md, sections 4 and 6).
+  int checkpoint_pages = 16000;
   // The WAL starts over once it holds this many (128 MB) and a pass has just caught up: one
-  // commit in ~180 under full load waits for the writer's copy, so p99 does not
-  // (docs/notes/write-path-perf.md, section 6).
+  // commit in ~180 under full load waits for the writer's copy, so p99 does not. The WAL file
+  // keeps this size on disk.
   int restart_pages = 32000;
   // The writer checkpoints inline at this size (256 MB), whatever the background did.
   int writer_checkpoint_pages = 64000;
