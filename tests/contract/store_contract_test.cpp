@@ -43,15 +43,9 @@ class Harness {
 
   domain::SubmissionResult ingest(std::vector<NormalizedAlert> alerts,
                                   std::optional<std::string> delivery = std::nullopt) {
-    domain::Submission submission{"prometheus", std::move(alerts), std::move(delivery)};
-    domain::SubmissionResult result;
-    Status status = store_->write([&](storage::WriteTx& tx) {
-      domain::RuleSet rules = tx.load_rules();
-      result = domain::apply(tx, rules, submission, now, settings);
-      return Status{};
-    });
-    REQUIRE(status.ok());
-    return result;
+    std::vector<domain::Submission> one;
+    one.push_back({"prometheus", std::move(alerts), std::move(delivery)});
+    return apply_in_one_transaction(std::move(one)).front();
   }
 
   // One transaction applying `submissions` together, as the writer applies a batch.
@@ -59,8 +53,13 @@ class Harness {
       std::vector<std::vector<NormalizedAlert>> submissions) {
     std::vector<domain::Submission> held;
     for (auto& alerts : submissions) held.push_back({"prometheus", std::move(alerts), {}});
+    return apply_in_one_transaction(std::move(held));
+  }
+
+  std::vector<domain::SubmissionResult> apply_in_one_transaction(
+      std::vector<domain::Submission> submissions) {
     std::vector<const domain::Submission*> batch;
-    for (const auto& submission : held) batch.push_back(&submission);
+    for (const auto& submission : submissions) batch.push_back(&submission);
     std::vector<domain::SubmissionResult> results;
     Status status = store_->write([&](storage::WriteTx& tx) {
       domain::RuleSet rules = tx.load_rules();

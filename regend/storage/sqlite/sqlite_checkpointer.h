@@ -43,7 +43,7 @@ struct WalLimits {
   int checkpoint_pages = 16000;
   // The WAL starts over once it holds this many (128 MB) and a pass has just caught up: one
   // commit in ~180 under full load waits for the writer's copy, so p99 does not. The WAL file
-  // keeps this size on disk.
+  // keeps this size on disk (SqliteStore cuts a larger one back to writer_checkpoint_pages).
   int restart_pages = 32000;
   // The writer checkpoints inline at this size (256 MB), whatever the background did.
   int writer_checkpoint_pages = 64000;

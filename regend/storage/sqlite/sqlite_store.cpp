@@ -199,6 +199,12 @@ SqliteStore::SqliteStore(std::string path, WalLimits limits) : path_(std::move(p
   // incidents open). At SQLite's default of 2 MB (500 pages) it evicted and read them back
   // from the WAL on every commit. Allocated as pages are first used.
   writer_->exec("PRAGMA cache_size = -" + std::to_string(kWriterCacheKiB));
+  // The WAL file keeps the largest size it ever reached; a large transaction (a bench seed)
+  // leaves hundreds of MB. At each restart SQLite now cuts it back to the size the limits let
+  // it reach in normal running, which it then never exceeds and never has to re-grow.
+  writer_->exec(
+      "PRAGMA journal_size_limit = " +
+      std::to_string(static_cast<int64_t>(limits.writer_checkpoint_pages) * kWalFrameBytes));
   tx_ = std::make_unique<Tx>(*writer_);
   try {
     checkpointer_ = std::make_unique<SqliteCheckpointer>(path_, limits);

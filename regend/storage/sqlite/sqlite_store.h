@@ -25,7 +25,8 @@ namespace regen::storage {
 class SqliteStore final : public Store {
  public:
   static constexpr std::size_t kReaders = 4;
-  static constexpr int kWriterCacheKiB = 16 * 1024;  // page cache of the write connection
+  static constexpr int kWriterCacheKiB = 16 * 1024;     // page cache of the write connection
+  static constexpr int64_t kWalFrameBytes = 4096 + 24;  // a page and its frame header
 
   // Opens (creating if needed) the database file. Throws StoreError when it cannot be opened.
   // `limits`: when the WAL is checkpointed and started over (tests make them small).

@@ -276,7 +276,7 @@ namespace regen::storage {
 // Small limits, so that a few MB of commits go through several checkpoints and restarts.
 constexpr WalLimits kSmallWal{
     .checkpoint_pages = 200, .restart_pages = 800, .writer_checkpoint_pages = 1600};
-constexpr std::uintmax_t kWalFrameBytes = 4096 + 24;
+constexpr std::uintmax_t kWalFrameBytes = SqliteStore::kWalFrameBytes;
 
 // Commits `commits` transactions of 25 alerts of ~4 KB each (about 25 WAL pages each) and
 // returns the largest size the WAL file reached after a commit.
@@ -330,6 +330,34 @@ TEST_CASE("sqlite: the WAL does not start over before it holds restart_pages") {
   commit_large_alerts(store, path, 0, 24);
   std::error_code ec;
   CHECK(std::filesystem::file_size(path + "-wal", ec) >= 550 * kWalFrameBytes);
+}
+
+TEST_CASE("sqlite: after a transaction larger than the limits, the WAL file shrinks back") {
+  test::TempDir dir;
+  const std::string path = dir.file("regen.db");
+  SqliteStore store(path, kSmallWal);
+  REQUIRE(store.migrate().ok());
+  const std::string raw(4000, 'x');
+  // One transaction of ~2,500 pages: the WAL file must hold all of it.
+  REQUIRE(store
+              .write([&](WriteTx& tx) {
+                for (int i = 0; i < 2500; ++i) {
+                  AlertRow alert;
+                  alert.alert.source = "generic";
+                  alert.alert.external_id = "big-" + std::to_string(i);
+                  alert.alert.title = "t";
+                  alert.alert.raw = raw;
+                  tx.insert_alert(alert);
+                }
+                return Status{};
+              })
+              .ok());
+  std::error_code ec;
+  const std::uintmax_t limit = kSmallWal.writer_checkpoint_pages * kWalFrameBytes;
+  REQUIRE(std::filesystem::file_size(path + "-wal", ec) > limit);
+  // Small commits until the WAL has been checkpointed and started over at least once.
+  commit_large_alerts(store, path, 0, 2 * kSmallWal.writer_checkpoint_pages / 25);
+  CHECK(std::filesystem::file_size(path + "-wal", ec) <= limit);
 }
 
 }  // namespace regen::storage
