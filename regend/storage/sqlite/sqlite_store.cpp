@@ -200,8 +200,9 @@ SqliteStore::SqliteStore(std::string path, WalLimits limits) : path_(std::move(p
   // from the WAL on every commit. Allocated as pages are first used.
   writer_->exec("PRAGMA cache_size = -" + std::to_string(kWriterCacheKiB));
   // The WAL file keeps the largest size it ever reached; a large transaction (a bench seed)
-  // leaves hundreds of MB. At each restart SQLite now cuts it back to the size the limits let
-  // it reach in normal running, which it then never exceeds and never has to re-grow.
+  // leaves hundreds of MB. At each restart SQLite now cuts it back to the most the limits let
+  // it reach in normal running (it stays near restart_pages), so the steady state neither
+  // truncates nor re-grows it.
   writer_->exec(
       "PRAGMA journal_size_limit = " +
       std::to_string(static_cast<int64_t>(limits.writer_checkpoint_pages) * kWalFrameBytes));
