@@ -278,23 +278,28 @@ constexpr WalLimits kSmallWal{
     .checkpoint_pages = 200, .restart_pages = 800, .writer_checkpoint_pages = 1600};
 constexpr std::uintmax_t kWalFrameBytes = SqliteStore::kWalFrameBytes;
 
-// Commits `commits` transactions of 25 alerts of ~4 KB each (about 25 WAL pages each) and
-// returns the largest size the WAL file reached after a commit.
+// Inserts `count` alerts of ~4 KB each (about a WAL page each), named "<prefix>-<n>".
+void insert_large_alerts(WriteTx& tx, const std::string& prefix, int count) {
+  const std::string raw = "{\"padding\":\"" + std::string(4000, 'x') + "\"}";
+  for (int i = 0; i < count; ++i) {
+    AlertRow alert;
+    alert.alert.source = "generic";
+    alert.alert.external_id = prefix + "-" + std::to_string(i);
+    alert.alert.title = "t";
+    alert.alert.raw = raw;
+    tx.insert_alert(alert);
+  }
+}
+
+// Commits `commits` transactions of 25 such alerts and returns the largest size the WAL file
+// reached after a commit.
 std::uintmax_t commit_large_alerts(SqliteStore& store, const std::string& path, int first,
                                    int commits) {
-  const std::string raw = "{\"padding\":\"" + std::string(4000, 'x') + "\"}";
   std::uintmax_t largest_wal = 0;
   for (int c = first; c < first + commits; ++c) {
     REQUIRE(store
                 .write([&](WriteTx& tx) {
-                  for (int i = 0; i < 25; ++i) {
-                    AlertRow alert;
-                    alert.alert.source = "generic";
-                    alert.alert.external_id = std::to_string(c) + "-" + std::to_string(i);
-                    alert.alert.title = "t";
-                    alert.alert.raw = raw;
-                    tx.insert_alert(alert);
-                  }
+                  insert_large_alerts(tx, std::to_string(c), 25);
                   return Status{};
                 })
                 .ok());
@@ -327,18 +332,10 @@ TEST_CASE("sqlite: after a transaction larger than the limits, the WAL file shri
   const std::string path = dir.file("regen.db");
   SqliteStore store(path, kSmallWal);
   REQUIRE(store.migrate().ok());
-  const std::string raw(4000, 'x');
   // One transaction of ~2,500 pages: the WAL file must hold all of it.
   REQUIRE(store
               .write([&](WriteTx& tx) {
-                for (int i = 0; i < 2500; ++i) {
-                  AlertRow alert;
-                  alert.alert.source = "generic";
-                  alert.alert.external_id = "big-" + std::to_string(i);
-                  alert.alert.title = "t";
-                  alert.alert.raw = raw;
-                  tx.insert_alert(alert);
-                }
+                insert_large_alerts(tx, "big", 2500);
                 return Status{};
               })
               .ok());
