@@ -2,10 +2,10 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <memory>
 
+#include "common/json_text.h"
 #include "regend/http/error_response.h"
 #include "regend/ingest/generic_provider.h"
 
@@ -44,13 +44,15 @@ http::Response unauthorized(const Error& error, std::string_view request_id) {
 }
 
 http::Response accepted(std::string_view source, const domain::SubmissionResult& result) {
-  json::object body{{"source", source},
-                    {"received", result.received},
-                    {"created", result.created},
-                    {"updated", result.updated},
-                    {"incidents_created", result.incidents_created}};
-  if (result.replayed_delivery) body["duplicate_delivery"] = true;
-  return http::Response::json(200, json::serialize(body));
+  // Written directly (JsonObjectText): this is the answer to every accepted webhook.
+  JsonObjectText body;
+  body.add("source", source)
+      .add("received", static_cast<int64_t>(result.received))
+      .add("created", static_cast<int64_t>(result.created))
+      .add("updated", static_cast<int64_t>(result.updated))
+      .add("incidents_created", static_cast<int64_t>(result.incidents_created));
+  if (result.replayed_delivery) body.add_bool("duplicate_delivery", true);
+  return http::Response::json(200, std::move(body).finish());
 }
 
 }  // namespace

@@ -1,28 +1,23 @@
 #include "regend/domain/incident_changes.h"
 
-#include <boost/json/object.hpp>
-
 #include <algorithm>
 
 #include "regend/domain/incident_events.h"
 
 namespace regen::domain {
-namespace json = boost::json;
 using storage::IncidentRow;
 using storage::WriteTx;
 
 namespace {
 
-json::value optional_text(const std::optional<std::string>& value) {
-  return value ? json::value(*value) : json::value(nullptr);
-}
-
-// One changed field: recorded as "<field>_changed" with the previous and new values.
+// One changed field: recorded as "<field>_changed" with the previous and new values (null for
+// none).
 void record_change(WriteTx& tx, const IncidentRow& incident, std::string_view field,
-                   json::value from, json::value to, std::string_view actor, Timestamp now) {
+                   const std::optional<std::string>& from, const std::optional<std::string>& to,
+                   std::string_view actor, Timestamp now) {
   record_incident_event(
       tx, incident.id, std::string(field) + "_changed", actor,
-      json::object{{"field", field}, {"from", std::move(from)}, {"to", std::move(to)}}, now);
+      JsonObjectText().add("field", field).add_optional("from", from).add_optional("to", to), now);
 }
 
 }  // namespace
@@ -37,10 +32,11 @@ IncidentRow create_incident(WriteTx& tx, const NewIncident& input, std::string_v
   incident.created_at = incident.updated_at = now;
   incident = tx.insert_incident(incident);
   record_incident_event(tx, incident.id, "incident_created", actor,
-                        json::object{{"incident_number", incident.incident_number},
-                                     {"title", incident.title},
-                                     {"severity", to_string(incident.severity)},
-                                     {"manual", true}},
+                        JsonObjectText()
+                            .add("incident_number", incident.incident_number)
+                            .add("title", incident.title)
+                            .add("severity", to_string(incident.severity))
+                            .add_bool("manual", true),
                         now);
   return incident;
 }
@@ -85,17 +81,15 @@ PatchOutcome apply_patch(WriteTx& tx, IncidentRow incident, const IncidentPatch&
   tx.update_incident(incident);
   for (const std::string& field : outcome.changed) {
     if (field == "status") {
-      record_change(tx, incident, field, json::value(to_string(before.status)),
-                    json::value(to_string(incident.status)), actor, now);
+      record_change(tx, incident, field, std::string(to_string(before.status)),
+                    std::string(to_string(incident.status)), actor, now);
     } else if (field == "severity") {
-      record_change(tx, incident, field, json::value(to_string(before.severity)),
-                    json::value(to_string(incident.severity)), actor, now);
+      record_change(tx, incident, field, std::string(to_string(before.severity)),
+                    std::string(to_string(incident.severity)), actor, now);
     } else if (field == "summary") {
-      record_change(tx, incident, field, json::value(before.summary), json::value(incident.summary),
-                    actor, now);
+      record_change(tx, incident, field, before.summary, incident.summary, actor, now);
     } else {
-      record_change(tx, incident, field, optional_text(before.commander),
-                    optional_text(incident.commander), actor, now);
+      record_change(tx, incident, field, before.commander, incident.commander, actor, now);
     }
   }
   outcome.incident = std::move(incident);
@@ -104,7 +98,8 @@ PatchOutcome apply_patch(WriteTx& tx, IncidentRow incident, const IncidentPatch&
 
 storage::TimelineEntry add_note(WriteTx& tx, int64_t incident_id, std::string_view text,
                                 std::string_view actor, Timestamp now) {
-  return record_incident_event(tx, incident_id, "note", actor, json::object{{"text", text}}, now);
+  return record_incident_event(tx, incident_id, "note", actor, JsonObjectText().add("text", text),
+                               now);
 }
 
 bool acknowledge_alert(WriteTx& tx, const storage::AlertRow& alert, std::string_view actor,
@@ -112,10 +107,11 @@ bool acknowledge_alert(WriteTx& tx, const storage::AlertRow& alert, std::string_
   if (!tx.acknowledge_alert(alert.id, now)) return false;
   if (alert.incident_id) {
     record_incident_event(tx, *alert.incident_id, "alert_acknowledged", actor,
-                          json::object{{"alert_id", alert.id},
-                                       {"source", alert.alert.source},
-                                       {"external_id", alert.alert.external_id},
-                                       {"title", alert.alert.title}},
+                          JsonObjectText()
+                              .add("alert_id", alert.id)
+                              .add("source", alert.alert.source)
+                              .add("external_id", alert.alert.external_id)
+                              .add("title", alert.alert.title),
                           now);
   }
   return true;

@@ -1,7 +1,5 @@
 #include "regend/domain/incident_events.h"
 
-#include <boost/json/serialize.hpp>
-
 namespace regen::domain {
 namespace {
 
@@ -11,9 +9,8 @@ struct IncidentEvent {
 };
 
 IncidentEvent make_event(int64_t incident_id, std::string_view kind, std::string_view actor,
-                         boost::json::object payload, Timestamp now) {
-  payload["incident_id"] = incident_id;
-  std::string text = boost::json::serialize(payload);
+                         JsonObjectText payload, Timestamp now) {
+  std::string text = std::move(payload.add("incident_id", incident_id)).finish();
   IncidentEvent out;
   out.entry.incident_id = incident_id;
   out.entry.kind = std::string(kind);
@@ -31,7 +28,7 @@ IncidentEvent make_event(int64_t incident_id, std::string_view kind, std::string
 
 storage::TimelineEntry record_incident_event(storage::WriteTx& tx, int64_t incident_id,
                                              std::string_view kind, std::string_view actor,
-                                             boost::json::object payload, Timestamp now) {
+                                             JsonObjectText payload, Timestamp now) {
   IncidentEvent made = make_event(incident_id, kind, actor, std::move(payload), now);
   made.entry.id = tx.append_timeline(made.entry);
   tx.enqueue_outbox(made.event);
@@ -39,7 +36,7 @@ storage::TimelineEntry record_incident_event(storage::WriteTx& tx, int64_t incid
 }
 
 void add_incident_event(storage::WriteTx& tx, int64_t incident_id, std::string_view kind,
-                        std::string_view actor, boost::json::object payload, Timestamp now) {
+                        std::string_view actor, JsonObjectText payload, Timestamp now) {
   IncidentEvent made = make_event(incident_id, kind, actor, std::move(payload), now);
   tx.append_event(made.entry, made.event);
 }

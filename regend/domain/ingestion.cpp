@@ -1,11 +1,8 @@
 #include "regend/domain/ingestion.h"
 
-#include <boost/json/object.hpp>
-
 #include "regend/domain/incident_events.h"
 
 namespace regen::domain {
-namespace json = boost::json;
 using storage::AlertRow;
 using storage::IncidentRow;
 using storage::WriteTx;
@@ -13,18 +10,20 @@ using storage::WriteTx;
 namespace {
 
 // Changes made by ingestion are the system's.
-void record(WriteTx& tx, int64_t incident_id, std::string_view kind, json::object payload,
+void record(WriteTx& tx, int64_t incident_id, std::string_view kind, JsonObjectText payload,
             Timestamp now) {
   add_incident_event(tx, incident_id, kind, kSystemActor, std::move(payload), now);
 }
 
-json::object describe(const AlertRow& row) {
-  return json::object{{"alert_id", row.id},
-                      {"source", row.alert.source},
-                      {"external_id", row.alert.external_id},
-                      {"title", row.alert.title},
-                      {"severity", to_string(row.alert.severity)},
-                      {"occurrence", row.occurrence}};
+JsonObjectText describe(const AlertRow& row) {
+  JsonObjectText payload;
+  payload.add("alert_id", row.id)
+      .add("source", row.alert.source)
+      .add("external_id", row.alert.external_id)
+      .add("title", row.alert.title)
+      .add("severity", to_string(row.alert.severity))
+      .add("occurrence", row.occurrence);
+  return payload;
 }
 
 // Same content: a redelivery of a firing alert changes nothing.
@@ -168,13 +167,14 @@ class Applier {
   }
 
   void all_resolved(int64_t incident_id) {
-    record(tx_, incident_id, "all_alerts_resolved", json::object{}, now_);
+    record(tx_, incident_id, "all_alerts_resolved", JsonObjectText(), now_);
     if (!settings_.auto_resolve) return;
     std::optional<IncidentRow> incident = tx_.find_incident(incident_id);
     if (!incident || !is_open(incident->status)) return;
-    json::object change{{"from", to_string(incident->status)},
-                        {"to", "resolved"},
-                        {"reason", "all alerts resolved"}};
+    JsonObjectText change;
+    change.add("from", to_string(incident->status))
+        .add("to", "resolved")
+        .add("reason", "all alerts resolved");
     incident->status = IncidentStatus::kResolved;
     incident->resolved_at = now_;
     incident->updated_at = now_;
@@ -228,10 +228,11 @@ class Applier {
     ++result_.incidents_created;
     ++result_.incidents_by_severity[static_cast<std::size_t>(incident.severity)];
     record(tx_, incident.id, "incident_created",
-           json::object{{"incident_number", incident.incident_number},
-                        {"title", incident.title},
-                        {"severity", to_string(incident.severity)},
-                        {"group_key", key ? json::value(*key) : json::value(nullptr)}},
+           JsonObjectText()
+               .add("incident_number", incident.incident_number)
+               .add("title", incident.title)
+               .add("severity", to_string(incident.severity))
+               .add_optional("group_key", key),
            now_);
     return incident;
   }

@@ -2,17 +2,17 @@
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
+#include "common/json_text.h"
 #include "regend/storage/store.h"
 
 namespace regen::storage {
 namespace json = boost::json;
 
 std::string encode_map(const std::map<std::string, std::string>& values) {
-  json::object object;
-  for (const auto& [key, value] : values) object[key] = value;
-  return json::serialize(object);
+  JsonObjectText object;
+  for (const auto& [key, value] : values) object.add(key, value);
+  return std::move(object).finish();
 }
 
 std::map<std::string, std::string> decode_map(std::string_view text) {
