@@ -1,6 +1,5 @@
 #include "regend/ingest/alertmanager.h"
 
-#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 #include <optional>
 #include <string>
@@ -38,12 +37,17 @@ Severity severity_from_label(const std::map<std::string, std::string>& labels) {
 
 // The alert's own status decides; the group's status stands in only when an alert has none.
 Result<AlertStatus> alert_status(std::optional<std::string_view> own, const AlertContext& context,
-                                 const std::string& own_field) {
-  const std::string field = own ? own_field : std::string("status");
+                                 const FieldName& own_field) {
   const std::optional<std::string_view> text = own ? own : context.group_status;
-  if (!text) return invalid_field(own_field, own_field + " is required");
+  if (!text) {
+    const std::string field = own_field.str();
+    return invalid_field(field, field + " is required");
+  }
   const std::optional<AlertStatus> status = domain::parse_alert_status(*text);
-  if (!status) return invalid_field(field, field + " must be one of firing, resolved");
+  if (!status) {
+    const std::string field = own ? own_field.str() : std::string("status");
+    return invalid_field(field, field + " must be one of firing, resolved");
+  }
   return *status;
 }
 
@@ -52,11 +56,11 @@ void set_description(NormalizedAlert& alert, AlertFieldPaths& paths, const std::
     const auto found = alert.annotations.find(key);
     if (found != alert.annotations.end() && !found->second.empty()) {
       alert.description = found->second;
-      paths.description = field_path(path, std::string("annotations.") + key);
+      paths.description = FieldName(path, "annotations", key);
       return;
     }
   }
-  paths.description = field_path(path, "annotations.summary");
+  paths.description = FieldName(path, "annotations", "summary");
 }
 
 // Copies the extra string fields into annotations, checking each under its own name.
@@ -64,7 +68,7 @@ void keep_as_annotations(FieldReader& in, NormalizedAlert& alert, const AlertCon
   for (const std::string_view field : context.annotation_fields) {
     const std::optional<std::string_view> text = in.string(field);
     if (!text || text->empty()) continue;
-    if (Status s = check_length(*text, context.limits.max_label_value, in.path(field)); !s.ok()) {
+    if (Status s = check_length(*text, context.limits.max_label_value, in.name(field)); !s.ok()) {
       in.fail(s.error());
       return;
     }
@@ -87,14 +91,18 @@ Result<NormalizedAlert> map_alert(const boost::json::value& value, const std::st
   keep_as_annotations(in, alert, context);
   if (!in.ok()) return in.error();
 
-  const Result<AlertStatus> status = alert_status(own_status, context, in.path("status"));
+  const Result<AlertStatus> status = alert_status(own_status, context, in.name("status"));
   if (!status.ok()) return status.error();
   alert.status = status.value();
-  AlertFieldPaths paths{in.path("labels.alertname"), "", in.path("fingerprint"), in.path("labels"),
-                        in.path("annotations")};
+  AlertFieldPaths paths{FieldName(path, "labels", "alertname"),
+                        {},
+                        in.name("fingerprint"),
+                        in.name("labels"),
+                        in.name("annotations")};
   const auto alertname = alert.labels.find("alertname");
   if (alertname == alert.labels.end()) {
-    return invalid_field(paths.title, paths.title + " is required");
+    const std::string name = paths.title.str();
+    return invalid_field(name, name + " is required");
   }
   alert.title = alertname->second;
   set_description(alert, paths, path);
@@ -116,8 +124,8 @@ Result<NormalizedAlert> map_alert(const boost::json::value& value, const std::st
 Result<ParsedWebhook> parse_alertmanager_webhook(
     std::string_view body, std::string_view source,
     std::span<const std::string_view> annotation_fields, const IngestLimits& limits) {
-  boost::json::monotonic_resource arena;
-  Result<boost::json::object> root = parse_json_object(body, "", &arena);
+  JsonArena arena;
+  Result<boost::json::object> root = parse_json_object(body, "", arena.storage());
   if (!root.ok()) return root.error();
   FieldReader group(root.value(), "");
   const boost::json::array* alerts = group.array("alerts");

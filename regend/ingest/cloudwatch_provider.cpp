@@ -1,6 +1,5 @@
 #include "regend/ingest/cloudwatch_provider.h"
 
-#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 #include <optional>
 #include <string>
@@ -93,13 +92,13 @@ Result<NormalizedAlert> map_alarm(const boost::json::object& alarm,
   if (!in.ok()) return in.error();
   if (Status s = apply_state(state, in.path("NewStateValue"), alert); !s.ok()) return s.error();
 
-  AlertFieldPaths paths{in.path("AlarmName"), in.path("AlarmDescription"), in.path("AlarmArn"),
+  AlertFieldPaths paths{in.name("AlarmName"), in.name("AlarmDescription"), in.name("AlarmArn"),
                         "labels", "annotations"};
   if (description && !description->empty()) {
     alert.description = *description;
   } else if (reason) {
     alert.description = *reason;
-    paths.description = in.path("NewStateReason");
+    paths.description = in.name("NewStateReason");
   }
   alert.external_id =
       arn && !arn->empty() ? std::string(*arn) : title_labels_hash(alert.title, alert.labels);
@@ -139,13 +138,13 @@ Result<ParsedWebhook> parse_confirmation(FieldReader& envelope) {
 }  // namespace
 
 Result<ParsedWebhook> CloudWatchProvider::parse(const WebhookRequest& request) const {
-  boost::json::monotonic_resource arena;
-  const Result<boost::json::object> root = parse_json_object(request.body, "", &arena);
+  JsonArena arena;
+  const Result<boost::json::object> root = parse_json_object(request.body, "", arena.storage());
   if (!root.ok()) return root.error();
   FieldReader envelope(root.value(), "");
   const std::string_view type = envelope.required_string("Type");
   if (!envelope.ok()) return envelope.error();
-  if (type == "Notification") return parse_notification(envelope, &arena, limits_);
+  if (type == "Notification") return parse_notification(envelope, arena.storage(), limits_);
   if (type == "SubscriptionConfirmation") return parse_confirmation(envelope);
   if (type == "UnsubscribeConfirmation") return ParsedWebhook{};
   return invalid_field("Type",

@@ -1,6 +1,5 @@
 #include "regend/ingest/generic_provider.h"
 
-#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 #include <optional>
 #include <string>
@@ -51,8 +50,8 @@ Result<NormalizedAlert> map_alert(const boost::json::object& object, const std::
   alert.external_id = external_id && !external_id->empty()
                           ? std::string(*external_id)
                           : title_labels_hash(alert.title, alert.labels);
-  const AlertFieldPaths paths{in.path("title"), in.path("description"), in.path("external_id"),
-                              in.path("labels"), in.path("annotations")};
+  const AlertFieldPaths paths{in.name("title"), in.name("description"), in.name("external_id"),
+                              in.name("labels"), in.name("annotations")};
   if (Status s = check_alert(alert, limits, paths); !s.ok()) return s.error();
   alert.raw = boost::json::serialize(object);
   return alert;
@@ -81,8 +80,8 @@ Result<ParsedWebhook> GenericProvider::parse(const WebhookRequest& request) cons
       !s.ok()) {
     return s.error();
   }
-  boost::json::monotonic_resource arena;
-  const Result<boost::json::object> root = parse_json_object(request.body, "", &arena);
+  JsonArena arena;
+  const Result<boost::json::object> root = parse_json_object(request.body, "", arena.storage());
   if (!root.ok()) return root.error();
   // {"alerts": ...} is a batch; any other object is one alert.
   if (const boost::json::value* alerts = root.value().if_contains("alerts")) {

@@ -1,6 +1,8 @@
 #include "regend/ingest/json_fields.h"
 
+#include <algorithm>
 #include <boost/json/parser.hpp>
+#include <cassert>
 #include <utility>
 
 #include "regend/ingest/timestamps.h"
@@ -30,19 +32,47 @@ std::string index_path(std::string_view parent, std::size_t index) {
   return std::string(parent) + '[' + std::to_string(index) + ']';
 }
 
+FieldName FieldName::child(std::string_view key) const {
+  // After the last part in use: a top-level reader's name is ("", "labels").
+  std::size_t next = kParts;
+  while (next > 0 && parts_[next - 1].empty()) --next;
+  // Names are at most "<alert>.<map>.<key>": a fourth level is a programming error; the last
+  // part is replaced rather than the key dropped in release builds.
+  assert(next < kParts && "FieldName has no room for another part");
+  FieldName name = *this;
+  name.parts_[std::min(next, kParts - 1)] = key;
+  return name;
+}
+
+std::string FieldName::str() const {
+  std::string joined;
+  for (std::string_view part : parts_) {
+    if (part.empty()) continue;
+    if (!joined.empty()) joined += '.';
+    joined += part;
+  }
+  return joined;
+}
+
 Result<boost::json::object> parse_json_object(std::string_view text, std::string_view field,
                                               boost::json::storage_ptr storage) {
-  const std::string name = field.empty() ? "request body" : std::string(field);
-  boost::json::parser parser;
+  // The parser's working stack (values and text not yet placed in their object) starts in this
+  // buffer: for a typical webhook body it is the only memory parsing uses besides `storage`.
+  unsigned char scratch[4096];
+  boost::json::parser parser(boost::json::storage_ptr(), boost::json::parse_options(), scratch,
+                             sizeof scratch);
   parser.reset(std::move(storage));
   boost::json::error_code ec;
   const std::size_t consumed = parser.write(text.data(), text.size(), ec);
+  const auto name = [field] { return field.empty() ? "request body" : std::string(field); };
   if (ec) {
-    return invalid_field(std::string(field), name + " is not valid JSON (at byte " +
+    return invalid_field(std::string(field), name() + " is not valid JSON (at byte " +
                                                  std::to_string(consumed) + "): " + ec.message());
   }
   boost::json::value value = parser.release();
-  if (!value.is_object()) return invalid_field(std::string(field), name + " must be a JSON object");
+  if (!value.is_object()) {
+    return invalid_field(std::string(field), name() + " must be a JSON object");
+  }
   return std::move(value.get_object());
 }
 

@@ -2,6 +2,7 @@
 // Typed access to the fields of a JSON payload. Every error is kInvalidArgument naming the field
 // by its path ("alerts[2].labels.team") and saying what was expected ("must be a string").
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/storage_ptr.hpp>
 #include <cstddef>
@@ -24,6 +25,45 @@ Error invalid_field(std::string field, std::string message);
 std::string field_path(std::string_view parent, std::string_view key);
 // "alerts" + 2 → "alerts[2]".
 std::string index_path(std::string_view parent, std::size_t index);
+
+// A field's path kept as its parts ("alerts[2]", "labels", "severity") and joined with dots
+// only when an error names it: the checks run on every alert, their messages almost never.
+// The parts are views; what they point at must outlive the name.
+class FieldName {
+ public:
+  FieldName() = default;
+  FieldName(std::string_view path) : parts_{path} {}    // NOLINT: a path is a name
+  FieldName(const std::string& path) : parts_{path} {}  // NOLINT
+  FieldName(const char* path) : parts_{path} {}         // NOLINT
+  FieldName(std::string_view parent, std::string_view key) : parts_{parent, key} {}
+  FieldName(std::string_view parent, std::string_view middle, std::string_view key)
+      : parts_{parent, middle, key} {}
+
+  // The name of `key` inside this field ("alerts[2].labels" → "alerts[2].labels.team").
+  FieldName child(std::string_view key) const;
+  // The non-empty parts joined with dots, as field_path joins two.
+  std::string str() const;
+
+ private:
+  static constexpr std::size_t kParts = 4;
+  std::string_view parts_[kParts];
+};
+
+// Where a request body's parsed tree lives while a provider reads it: a buffer inside this
+// object first (a typical webhook body fits, so parsing allocates nothing), heap blocks beyond
+// it. Meant for the stack of one parse; the tree must not outlive it.
+class JsonArena {
+ public:
+  JsonArena() : resource_(buffer_, sizeof buffer_) {}
+  JsonArena(const JsonArena&) = delete;
+  JsonArena& operator=(const JsonArena&) = delete;
+
+  boost::json::storage_ptr storage() { return &resource_; }
+
+ private:
+  unsigned char buffer_[8192];
+  boost::json::monotonic_resource resource_;
+};
 
 // Parses `text`, which must hold one JSON object, with its memory from `storage` (a per-request
 // arena that must outlive the result). `field` names the document in errors: "" for the request
@@ -59,6 +99,8 @@ class FieldReader {
   void reject_unknown(std::initializer_list<std::string_view> known);
 
   std::string path(std::string_view key) const { return field_path(path_, key); }
+  // The same, unjoined: valid while this reader lives.
+  FieldName name(std::string_view key) const { return FieldName(path_, key); }
   const std::string& path() const { return path_; }
 
   // Records `error` unless an earlier one is already recorded.

@@ -14,24 +14,26 @@ Error over_limit(std::string field, std::string message, std::size_t limit) {
 }
 
 Status check_entries(const std::map<std::string, std::string>& entries, const IngestLimits& limits,
-                     const std::string& path) {
+                     const FieldName& map_field) {
   if (entries.size() > limits.max_labels) {
+    const std::string path = map_field.str();
     return over_limit(path,
                       path + " has more than " + std::to_string(limits.max_labels) + " entries",
                       limits.max_labels);
   }
   for (const auto& [key, value] : entries) {
-    std::string field = field_path(path, key);
     if (key.find('\0') != std::string::npos) {
+      const std::string path = map_field.str();
       return invalid_field(path, "a key in " + path + " contains a NUL character");
     }
     if (count_code_points(key) > limits.max_label_key) {
-      return over_limit(std::move(field),
-                        "a key in " + path + " is longer than " +
+      return over_limit(map_field.child(key).str(),
+                        "a key in " + map_field.str() + " is longer than " +
                             std::to_string(limits.max_label_key) + " characters",
                         limits.max_label_key);
     }
-    if (Status status = check_length(value, limits.max_label_value, field); !status.ok()) {
+    if (Status status = check_length(value, limits.max_label_value, map_field.child(key));
+        !status.ok()) {
       return status;
     }
   }
@@ -49,14 +51,15 @@ std::size_t count_code_points(std::string_view utf8) {
   return count;
 }
 
-Status check_length(std::string_view text, std::size_t limit, const std::string& field) {
+Status check_length(std::string_view text, std::size_t limit, const FieldName& field) {
   // JSON can carry \u0000, PostgreSQL text cannot: refuse it for every backend alike.
   if (text.find('\0') != std::string_view::npos) {
-    return invalid_field(field, field + " must not contain a NUL character");
+    const std::string name = field.str();
+    return invalid_field(name, name + " must not contain a NUL character");
   }
   if (count_code_points(text) <= limit) return {};
-  return over_limit(field, field + " is longer than " + std::to_string(limit) + " characters",
-                    limit);
+  const std::string name = field.str();
+  return over_limit(name, name + " is longer than " + std::to_string(limit) + " characters", limit);
 }
 
 Status check_alert_count(std::size_t count, const IngestLimits& limits, std::string_view field) {
@@ -68,7 +71,10 @@ Status check_alert_count(std::size_t count, const IngestLimits& limits, std::str
 
 Status check_alert(const domain::NormalizedAlert& alert, const IngestLimits& limits,
                    const AlertFieldPaths& paths) {
-  if (alert.title.empty()) return invalid_field(paths.title, paths.title + " must not be empty");
+  if (alert.title.empty()) {
+    const std::string name = paths.title.str();
+    return invalid_field(name, name + " must not be empty");
+  }
   if (Status s = check_length(alert.title, limits.max_title, paths.title); !s.ok()) return s;
   if (Status s = check_length(alert.description, limits.max_description, paths.description);
       !s.ok()) {

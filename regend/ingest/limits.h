@@ -8,19 +8,20 @@
 
 #include "common/result.h"
 #include "regend/domain/alert.h"
+#include "regend/ingest/json_fields.h"
 #include "regend/ingest/provider.h"
 
 namespace regen::ingest {
 
 // Where a normalized alert's fields came from in the payload, so that an error names the field
 // the sender wrote: a Prometheus title is "alerts[2].labels.alertname", a generic one
-// "alerts[2].title".
+// "alerts[2].title". Names are views (json_fields.h): the provider's paths must outlive them.
 struct AlertFieldPaths {
-  std::string title;
-  std::string description;
-  std::string external_id;
-  std::string labels;       // an entry is named "<labels>.<key>"
-  std::string annotations;  // likewise
+  FieldName title;
+  FieldName description;
+  FieldName external_id;
+  FieldName labels;       // an entry is named "<labels>.<key>"
+  FieldName annotations;  // likewise
 };
 
 // The number of Unicode code points in `utf8`, which must be valid UTF-8 (Boost.JSON rejects
@@ -28,7 +29,7 @@ struct AlertFieldPaths {
 std::size_t count_code_points(std::string_view utf8);
 
 // kInvalidArgument naming `field` with `limit` when `text` has more than `limit` code points.
-Status check_length(std::string_view text, std::size_t limit, const std::string& field);
+Status check_length(std::string_view text, std::size_t limit, const FieldName& field);
 
 // Checks the number of alerts in one request; `field` is where they are ("alerts").
 Status check_alert_count(std::size_t count, const IngestLimits& limits, std::string_view field);

@@ -108,5 +108,36 @@ TEST_CASE("json fields: a timestamp that is not RFC 3339 is named") {
         "alerts[0].t must be an RFC 3339 timestamp such as 2024-01-15T10:30:00Z");
 }
 
+TEST_CASE("FieldName joins its parts as field_path does, only when asked") {
+  CHECK(FieldName("alerts[2]", "labels", "alertname").str() == "alerts[2].labels.alertname");
+  CHECK(FieldName("", "title").str() == field_path("", "title"));
+  CHECK(FieldName("alerts[0]", "title").str() == field_path("alerts[0]", "title"));
+  CHECK(FieldName(std::string("Message")).str() == "Message");
+  CHECK(FieldName().str().empty());
+}
+
+TEST_CASE("FieldName::child names an entry after the parts in use") {
+  CHECK(FieldName("", "labels").child("team").str() == "labels.team");
+  CHECK(FieldName("alerts[1]", "annotations").child("summary").str() ==
+        "alerts[1].annotations.summary");
+  CHECK(FieldName("labels").child("env").str() == "labels.env");
+}
+
+TEST_CASE("FieldReader::name is the unjoined path") {
+  const boost::json::object object{{"title", "x"}};
+  FieldReader in(object, "alerts[3]");
+  CHECK(in.name("title").str() == in.path("title"));
+}
+
+TEST_CASE("JsonArena holds a parsed body") {
+  JsonArena arena;
+  const std::string body =
+      R"({"alerts":[{"labels":{"alertname":"A","team":"db"}}],"status":"firing"})";
+  const Result<boost::json::object> root = parse_json_object(body, "", arena.storage());
+  REQUIRE(root.ok());
+  CHECK(root.value().at("status").as_string() == "firing");
+  CHECK(root.value().at("alerts").as_array().at(0).at("labels").at("team").as_string() == "db");
+}
+
 }  // namespace
 }  // namespace regen::ingest
