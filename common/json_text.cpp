@@ -1,6 +1,9 @@
 #include "common/json_text.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace regen {
 namespace {
@@ -22,6 +25,17 @@ constexpr auto kEscapes = [] {
   return table;
 }();
 
+// Whether any of the 8 bytes of `word` needs escaping: below 0x20, '"' or '\\'. The
+// "has a byte less than n" test of Hacker's Delight (6-1) on the word and on its XOR with each
+// character: exact about whether, not about which, so a hit is looked at byte by byte.
+constexpr bool any_byte_to_escape(std::uint64_t word) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101;
+  constexpr std::uint64_t kHighs = 0x8080808080808080;
+  const auto below = [](std::uint64_t w, std::uint64_t n) { return (w - kOnes * n) & ~w & kHighs; };
+  return (below(word, 0x20) | below(word ^ (kOnes * '"'), 1) | below(word ^ (kOnes * '\\'), 1)) !=
+         0;
+}
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
@@ -29,18 +43,30 @@ void append_json_string(std::string& out, std::string_view text) {
   out.reserve(out.size() + text.size() + 2);
   out += '"';
   std::size_t plain_from = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    const char escape = kEscapes.of[byte];
-    if (escape == 0) continue;
-    out.append(text.substr(plain_from, i - plain_from));
-    plain_from = i + 1;
-    if (escape == 'u') {
-      const char sequence[] = {'\\', 'u', '0', '0', kHex[byte >> 4], kHex[byte & 0xF]};
-      out.append(sequence, sizeof sequence);
-    } else {
-      out += '\\';
-      out += escape;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    // Most text needs no escape at all: skip it a word at a time.
+    if (text.size() - i >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + i, sizeof word);
+      if (!any_byte_to_escape(word)) {
+        i += 8;
+        continue;
+      }
+    }
+    for (const std::size_t end = std::min(text.size(), i + 8); i < end; ++i) {
+      const auto byte = static_cast<unsigned char>(text[i]);
+      const char escape = kEscapes.of[byte];
+      if (escape == 0) continue;
+      out.append(text.substr(plain_from, i - plain_from));
+      plain_from = i + 1;
+      if (escape == 'u') {
+        const char sequence[] = {'\\', 'u', '0', '0', kHex[byte >> 4], kHex[byte & 0xF]};
+        out.append(sequence, sizeof sequence);
+      } else {
+        out += '\\';
+        out += escape;
+      }
     }
   }
   out.append(text.substr(plain_from));

@@ -27,6 +27,21 @@ TEST_CASE("append_json_string writes what boost::json::serialize writes, for eve
   }
 }
 
+TEST_CASE("append_json_string finds every byte to escape wherever it sits in a word") {
+  // Text is skipped eight bytes at a time where none needs escaping: put each byte at every
+  // offset of three words, among plain ASCII and among UTF-8 bytes (high bit set).
+  for (const char filler : {'a', '\xc3'}) {
+    for (int byte = 0; byte < 256; ++byte) {
+      for (std::size_t at = 0; at < 24; ++at) {
+        std::string text(24, filler);
+        text[at] = static_cast<char>(byte);
+        INFO("byte " << byte << " at " << at);
+        REQUIRE(quoted(text) == boost::json::serialize(boost::json::string(text)));
+      }
+    }
+  }
+}
+
 TEST_CASE("append_json_string escapes quotes, backslashes and control characters") {
   CHECK(quoted("") == R"("")");
   CHECK(quoted("plain text") == R"("plain text")");
