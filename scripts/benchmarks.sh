@@ -36,6 +36,7 @@ parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(health sqlite postgres reference api-read soak)
 cd "$(dirname "$0")/.."
 repo=$(pwd)
+. scripts/lib/regend_ready.sh
 regend=$build/regend/regend
 regenctl=$build/regenctl/regenctl
 port=18790
@@ -81,13 +82,7 @@ start_regend() {
     "${pin[@]}" "$regend" --listen "127.0.0.1:$port" --data-dir "$work/$name" --log-level warn \
     "$@" >"$out/regend-$name.log" 2>&1 &
   regend_pid=$!
-  for _ in $(seq 300); do
-    curl -sf -o /dev/null "$target/ready" && return 0
-    kill -0 "$regend_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "benchmarks: regend ($name) did not start; see $out/regend-$name.log" >&2
-  exit 1
+  wait_for_ready "$target" "$regend_pid" "$out/regend-$name.log" || exit 1
 }
 socket() { echo "$work/$1/regend.sock"; }
 rss_kib() { awk '/^VmRSS/{print $2}' "/proc/$regend_pid/status"; }

@@ -20,6 +20,7 @@ duration=${DURATION:-20}
 window=${WINDOW:-10}
 port=${PORT:-18795}
 cd "$(dirname "$0")/../.."
+. scripts/lib/regend_ready.sh
 work=$(mktemp -d "${DATA_ROOT:-/var/tmp}/regen-capacity-probe.XXXXXX")
 regend_pid=
 cleanup() {
@@ -43,7 +44,7 @@ for round in $(seq "$rounds"); do
   REGEN_RATE_LIMIT_EXEMPT=127.0.0.0/8 taskset -c 1 "$build/regend/regend" \
     --listen "127.0.0.1:$port" --data-dir "$work/data" --log-level warn >"$work/regend.log" 2>&1 &
   regend_pid=$!
-  for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/ready" && break; sleep 0.1; done
+  wait_for_ready "http://127.0.0.1:$port" "$regend_pid" "$work/regend.log" || exit 1
   taskset -c 0 "$build/regenctl/regenctl" bench run load-tests/capacity.toml \
     --target "http://127.0.0.1:$port" --duration "${duration}s" -q -o json >"$work/run.json" &
   bench_pid=$!

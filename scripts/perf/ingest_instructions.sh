@@ -15,6 +15,7 @@ build=$(cd "${1:-build}" && pwd)
 duration=${DURATION:-20}
 port=${PORT:-18796}
 cd "$(dirname "$0")/../.."
+. scripts/lib/regend_ready.sh
 work=$(mktemp -d "${TMPDIR:-/var/tmp}/regen-ingest-instructions.XXXXXX")
 regend_pid=
 cleanup() {
@@ -32,7 +33,7 @@ REGEN_RATE_LIMIT_EXEMPT=127.0.0.0/8 valgrind --tool=callgrind --instr-atstart=no
   "$build/regend/regend" --listen "127.0.0.1:$port" --data-dir "$work/data" --log-level warn \
   >"$work/regend.log" 2>&1 &
 regend_pid=$!
-for _ in $(seq 600); do curl -sf -o /dev/null "http://127.0.0.1:$port/ready" && break; sleep 0.1; done
+wait_for_ready "http://127.0.0.1:$port" "$regend_pid" "$work/regend.log" || exit 1
 before=$(metric regen_store_batch_size_sum)
 callgrind_control -i on "$regend_pid" >/dev/null 2>&1
 "$build/regenctl/regenctl" bench run load-tests/capacity.toml --target "http://127.0.0.1:$port" \
