@@ -106,7 +106,7 @@ JsonObjectText& JsonObjectText::add_null(std::string_view name) {
 }
 
 JsonObjectText& JsonObjectText::add_optional(std::string_view name,
-                                             const std::optional<std::string>& value) {
+                                             std::optional<std::string_view> value) {
   return value ? add(name, *value) : add_null(name);
 }
 

@@ -32,7 +32,7 @@ class JsonObjectText {
   JsonObjectText& add_bool(std::string_view key, bool value);
   JsonObjectText& add_null(std::string_view key);
   // The value, or null when there is none.
-  JsonObjectText& add_optional(std::string_view key, const std::optional<std::string>& value);
+  JsonObjectText& add_optional(std::string_view key, std::optional<std::string_view> value);
 
   // The object's text, closed. The builder is spent.
   std::string finish() &&;

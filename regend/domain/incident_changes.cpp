@@ -13,7 +13,7 @@ namespace {
 // One changed field: recorded as "<field>_changed" with the previous and new values (null for
 // none).
 void record_change(WriteTx& tx, const IncidentRow& incident, std::string_view field,
-                   const std::optional<std::string>& from, const std::optional<std::string>& to,
+                   std::optional<std::string_view> from, std::optional<std::string_view> to,
                    std::string_view actor, Timestamp now) {
   record_incident_event(
       tx, incident.id, std::string(field) + "_changed", actor,
@@ -81,11 +81,11 @@ PatchOutcome apply_patch(WriteTx& tx, IncidentRow incident, const IncidentPatch&
   tx.update_incident(incident);
   for (const std::string& field : outcome.changed) {
     if (field == "status") {
-      record_change(tx, incident, field, std::string(to_string(before.status)),
-                    std::string(to_string(incident.status)), actor, now);
+      record_change(tx, incident, field, to_string(before.status), to_string(incident.status),
+                    actor, now);
     } else if (field == "severity") {
-      record_change(tx, incident, field, std::string(to_string(before.severity)),
-                    std::string(to_string(incident.severity)), actor, now);
+      record_change(tx, incident, field, to_string(before.severity), to_string(incident.severity),
+                    actor, now);
     } else if (field == "summary") {
       record_change(tx, incident, field, before.summary, incident.summary, actor, now);
     } else {
