@@ -1,6 +1,5 @@
 #include "common/logging.h"
 
-#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -11,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "common/log_format.h"
 #include "common/logging_buffer.h"
 
 namespace regen::logging {
@@ -19,31 +19,11 @@ namespace {
 // Every line of both loggers goes through this one buffer, so their lines keep their order.
 std::shared_ptr<LineBuffer> g_stderr;
 
-// "%*" in a pattern: the "<N>" sd-daemon priority prefix for the message's level.
-class PriorityFlag final : public spdlog::custom_flag_formatter {
- public:
-  void format(const spdlog::details::log_msg& msg, const std::tm&,
-              spdlog::memory_buf_t& dest) override {
-    const char prefix[] = {'<', static_cast<char>('0' + journal_priority(msg.level)), '>'};
-    dest.append(prefix, prefix + sizeof(prefix));
-  }
-  std::unique_ptr<custom_flag_formatter> clone() const override {
-    return std::make_unique<PriorityFlag>();
-  }
-};
-
-// `tag` marks a logger's lines ("access: ") so one stream can be split again by readers.
 std::unique_ptr<spdlog::formatter> make_formatter(std::string_view program, std::string_view tag) {
-  auto formatter = std::make_unique<spdlog::pattern_formatter>();
-  formatter->add_flag<PriorityFlag>('*');
-  if (stderr_is_journal()) {
-    formatter->set_pattern("%*" + std::string(tag) + "%v");
-  } else {
-    // The pid is written into the pattern: spdlog's %P asks the kernel for it on every line.
-    formatter->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z " + std::string(program) + "[" +
-                           std::to_string(::getpid()) + "] %l " + std::string(tag) + "%v");
-  }
-  return formatter;
+  // The pid is written into the prefix once: spdlog's %P asks the kernel for it on every line.
+  return std::make_unique<LineFormatter>(
+      stderr_is_journal() ? LineFormatter::Layout::kJournal : LineFormatter::Layout::kPlain,
+      program, ::getpid(), tag);
 }
 
 // Formats a logger's lines (under the sink's own mutex: formatters are not thread-safe) and
