@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
-#include <cstring>
+
+#include "common/byte_scan.h"
 
 namespace regen {
 namespace {
@@ -25,15 +26,10 @@ constexpr auto kEscapes = [] {
   return table;
 }();
 
-// Whether any of the 8 bytes of `word` needs escaping: below 0x20, '"' or '\\'. The
-// "has a byte less than n" test of Hacker's Delight (6-1) on the word and on its XOR with each
-// character: exact about whether, not about which, so a hit is looked at byte by byte.
+// Whether any of the 8 bytes of `word` needs escaping: below 0x20, '"' or '\\'.
 constexpr bool any_byte_to_escape(std::uint64_t word) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101;
-  constexpr std::uint64_t kHighs = 0x8080808080808080;
-  const auto below = [](std::uint64_t w, std::uint64_t n) { return (w - kOnes * n) & ~w & kHighs; };
-  return (below(word, 0x20) | below(word ^ (kOnes * '"'), 1) | below(word ^ (kOnes * '\\'), 1)) !=
-         0;
+  using namespace byte_scan;
+  return (any_below(word, 0x20) | any_equal(word, '"') | any_equal(word, '\\')) != 0;
 }
 
 }  // namespace
@@ -47,9 +43,7 @@ void append_json_string(std::string& out, std::string_view text) {
   while (i < text.size()) {
     // Most text needs no escape at all: skip it a word at a time.
     if (text.size() - i >= 8) {
-      std::uint64_t word;
-      std::memcpy(&word, text.data() + i, sizeof word);
-      if (!any_byte_to_escape(word)) {
+      if (!any_byte_to_escape(byte_scan::load_word(text.data() + i))) {
         i += 8;
         continue;
       }

@@ -48,6 +48,24 @@ TEST_CASE("access log: a plain request formats as the documented logfmt line") {
         "peer=127.0.0.1:51234");
 }
 
+TEST_CASE("access log: a value is quoted exactly when one of its bytes needs it, wherever it is") {
+  // The scan reads 8 bytes a step and then the tail: every byte at every offset of a value
+  // longer than two steps.
+  AccessRecord record = sample_record();
+  for (int byte = 0; byte < 256; ++byte) {
+    const char c = static_cast<char>(byte);
+    const bool special = byte < 0x20 || c == ' ' || c == '"' || c == '=';
+    for (std::size_t offset = 0; offset < 19; ++offset) {
+      std::string path = "/abcdefghijklmnopqr";
+      path[offset] = c;
+      record.path = path;
+      const std::string value = field(format_access_line(record), "path");
+      INFO("byte " << byte << " at " << offset);
+      CHECK(value.starts_with('"') == special);
+    }
+  }
+}
+
 TEST_CASE("access log: the line is a single line") {
   AccessRecord record = sample_record();
   record.path = "/a\nb\r\nc";
