@@ -4,6 +4,8 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 namespace regen::middleware {
 namespace {
@@ -75,6 +77,37 @@ TEST_CASE("request id: generated ids use both halves of the id") {
   for (int i = 0; i < 100; ++i) {
     const std::string id = generate_request_id();
     CHECK(id.substr(0, 16) != id.substr(16));
+  }
+}
+
+TEST_CASE("request id: ids generated on different threads are distinct") {
+  // Each thread seeds its own generator: equal seeds would repeat each other's ids.
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 2000;
+  std::vector<std::vector<std::string>> made(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&made, t] {
+      for (int i = 0; i < kPerThread; ++i) made[t].push_back(generate_request_id());
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  std::set<std::string> seen;
+  for (const auto& ids : made) seen.insert(ids.begin(), ids.end());
+  CHECK(seen.size() == kThreads * kPerThread);
+}
+
+TEST_CASE("request id: every hex digit turns up at every position") {
+  // A digit missing at some position over 2000 ids has odds of (15/16)^2000: a broken digit
+  // table or a stuck bit, not chance.
+  std::vector<std::set<char>> digits(32);
+  for (int i = 0; i < 2000; ++i) {
+    const std::string id = generate_request_id();
+    for (std::size_t at = 0; at < id.size(); ++at) digits[at].insert(id[at]);
+  }
+  for (std::size_t at = 0; at < digits.size(); ++at) {
+    INFO("position " << at);
+    CHECK(digits[at].size() == 16);
   }
 }
 
