@@ -5,7 +5,7 @@ namespace regen::api {
 http::Handler metrics_handler(const metrics::Registry& registry) {
   return [&registry](const http::Request&, http::Responder responder) {
     http::Response response;
-    response.content_type = std::string(metrics::kContentType);
+    response.content_type = metrics::kContentType;
     response.body = registry.render();
     responder.send(std::move(response));
   };

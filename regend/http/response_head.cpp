@@ -37,15 +37,17 @@ void append_number(std::string& out, std::size_t value) {
 
 void write_response_head(std::string& out, const Response& response, unsigned version,
                          bool keep_alive, std::string_view server, std::string_view request_id) {
-  Fields fields;
-  set(fields, "Server", server);
-  set(fields, "Content-Type", response.content_type);
-  set(fields, "X-Request-ID", request_id);
-  for (const auto& [name, value] : response.headers) set(fields, name, value);
-  erase(fields, "Connection");
+  Fields fields{
+      {"Server", server}, {"Content-Type", response.content_type}, {"X-Request-ID", request_id}};
+  // Only a handler's extra headers can repeat a name or bring a field this function writes
+  // itself: most responses have none, and skip the case-insensitive passes.
+  if (!response.headers.empty()) {
+    for (const auto& [name, value] : response.headers) set(fields, name, value);
+    erase(fields, "Connection");
+    erase(fields, "Content-Length");
+  }
   if (version >= 11 && !keep_alive) fields.emplace_back("Connection", "close");
   if (version < 11 && keep_alive) fields.emplace_back("Connection", "keep-alive");
-  erase(fields, "Content-Length");
 
   const auto status = static_cast<boost::beast::http::status>(response.status);
   const std::string_view reason = boost::beast::http::obsolete_reason(status);
