@@ -21,6 +21,9 @@ struct Request {
   std::string_view body;
   std::string_view request_id;  // echoed X-Request-ID or a generated one
   std::string_view client;      // peer address "127.0.0.1:51234"
+  // The peer's IP address alone, canonical: "127.0.0.1", "::1"; an IPv4-mapped IPv6 address
+  // as its IPv4 address. "-" when it could not be read.
+  std::string_view peer_address;
   // The client's IP address ("203.0.113.9"): the peer's, or taken from X-Forwarded-For when
   // the peer is a trusted proxy. Set by middleware before routing; empty until then.
   std::string client_address;
@@ -57,7 +60,8 @@ struct Request {
 
 struct Response {
   unsigned status = 200;
-  std::string content_type = "application/json";
+  // Always a literal or a constant (static storage): not copied into every response.
+  std::string_view content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, Retry-After)
 

@@ -334,6 +334,7 @@ asio::awaitable<bool> serve_one(Worker& worker, const SessionServices& services,
   if (question != std::string_view::npos) request.query = request.target.substr(question + 1);
   request.body = message.body();
   request.client = conn.peer;
+  request.peer_address = conn.peer_address;
   request.request_id =
       middleware::choose_request_id(message["X-Request-ID"], conn.generated_request_id);
   request.set_header_source(&message, &lookup_header, &lookup_header_list);
@@ -399,13 +400,29 @@ asio::awaitable<void> run_rejection(std::shared_ptr<Connection> conn, Limits lim
   conn->timer.cancel();
 }
 
-std::string describe_peer(const tcp::socket& socket) {
+// Sets conn.peer ("IP:PORT", "[V6]:PORT") and conn.peer_address (the IP alone, IPv4-mapped
+// addresses as IPv4), once per connection rather than per request.
+void describe_peer(Connection& conn) {
   error_code ec;
-  tcp::endpoint endpoint = socket.remote_endpoint(ec);
-  if (ec) return "-";
-  std::string address = endpoint.address().to_string();
-  if (endpoint.address().is_v6()) address = "[" + address + "]";
-  return address + ":" + std::to_string(endpoint.port());
+  tcp::endpoint endpoint = conn.socket.remote_endpoint(ec);
+  if (ec) {
+    conn.peer = conn.peer_address = "-";
+    return;
+  }
+  asio::ip::address address = endpoint.address();
+  std::string text = address.to_string();
+  conn.peer = (address.is_v6() ? "[" + text + "]" : text) + ":" + std::to_string(endpoint.port());
+  if (address.is_v6() && address.to_v6().scope_id() != 0) {
+    // "fe80::1%eth0" is no address the resolver parses: such a peer is named as a whole, as
+    // ClientAddressResolver::resolve() names a peer it cannot parse.
+    conn.peer_address = conn.peer;
+    return;
+  }
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    text = address.to_string();
+  }
+  conn.peer_address = std::move(text);
 }
 
 }  // namespace
@@ -443,7 +460,7 @@ void spawn_session(Worker& worker, const SessionServices& services, tcp::socket 
   services.stats->open_connections.fetch_add(1);
   services.stats->connections_accepted.fetch_add(1);
   auto conn = std::make_shared<Connection>(std::move(socket));
-  conn->peer = describe_peer(conn->socket);
+  describe_peer(*conn);
   // Sends are tried synchronously first (write_response); they must never block.
   error_code ignored;
   conn->socket.non_blocking(true, ignored);
@@ -453,7 +470,7 @@ void spawn_session(Worker& worker, const SessionServices& services, tcp::socket 
 void spawn_rejection(Worker& worker, const SessionServices& services, tcp::socket socket) {
   services.stats->connections_rejected.fetch_add(1);
   auto conn = std::make_shared<Connection>(std::move(socket));
-  conn->peer = describe_peer(conn->socket);
+  describe_peer(*conn);
   error_code ignored;
   conn->socket.non_blocking(true, ignored);
   asio::co_spawn(worker.ioc, run_rejection(std::move(conn), *worker.limits), asio::detached);

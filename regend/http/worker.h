@@ -47,8 +47,9 @@ struct Connection : std::enable_shared_from_this<Connection> {
   // client connected (perhaps into the backlog, before the drain began) and its request may
   // still be on the wire. The drain waits briefly for it rather than closing it unanswered.
   bool served_a_request = false;
-  std::string peer;  // "127.0.0.1:51234"
-  std::string head;  // the status line and headers of the response being written, reused
+  std::string peer;          // "127.0.0.1:51234"
+  std::string peer_address;  // "127.0.0.1" (http::Request::peer_address)
+  std::string head;          // the status line and headers of the response being written, reused
   std::string generated_request_id;                // storage for a generated X-Request-ID, reused
   Clock::time_point last_answered = Clock::now();  // accept, then each response's end
   std::list<Connection*>::iterator registration;

@@ -62,20 +62,33 @@ std::string ClientAddressResolver::resolve(std::string_view peer,
                                            std::string_view forwarded_for) const {
   std::optional<net::IpAddress> client = parse_host_port(peer);
   if (!client) return std::string(peer);
+  return walk(*client, forwarded_for);
+}
+
+std::string ClientAddressResolver::resolve_known(std::string_view peer_address,
+                                                 std::string_view forwarded_for) const {
+  if (trusted_.empty() || forwarded_for.empty()) return std::string(peer_address);
+  std::optional<net::IpAddress> client = net::IpAddress::parse(peer_address);
+  if (!client) return std::string(peer_address);
+  return walk(*client, forwarded_for);
+}
+
+std::string ClientAddressResolver::walk(net::IpAddress client,
+                                        std::string_view forwarded_for) const {
   // Right to left: each entry was written by the hop to its right, which must be trusted for
   // the entry to be believed. The leftmost entries are whatever the client chose to send.
   std::string_view rest = forwarded_for;
   bool more = true;
-  while (more && trusts(*client)) {
+  while (more && trusts(client)) {
     const std::size_t comma = rest.rfind(',');
     more = comma != std::string_view::npos;
     std::optional<net::IpAddress> entry =
         parse_host_port(trim(more ? rest.substr(comma + 1) : rest));
     if (!entry) break;
-    client = entry;
+    client = *entry;
     if (more) rest = rest.substr(0, comma);
   }
-  return client->to_string();
+  return client.to_string();
 }
 
 }  // namespace regen::middleware

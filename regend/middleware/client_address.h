@@ -35,9 +35,18 @@ class ClientAddressResolver {
   // Const and lock-free: any thread.
   std::string resolve(std::string_view peer, std::string_view forwarded_for) const;
 
+  // The same, for a peer whose address is known already as canonical text without a port
+  // (http::Request::peer_address, worked out once per connection). Without trusted proxies
+  // or an X-Forwarded-For that text is the answer, and nothing is parsed: the common case,
+  // once per request.
+  std::string resolve_known(std::string_view peer_address, std::string_view forwarded_for) const;
+
   bool trusts(const net::IpAddress& address) const;
 
  private:
+  // The walk through X-Forwarded-For that resolve() describes, from the peer's address.
+  std::string walk(net::IpAddress peer, std::string_view forwarded_for) const;
+
   std::vector<net::Cidr> trusted_;
 };
 

@@ -270,8 +270,8 @@ Status Daemon::Impl::start() {
   server_ = std::make_unique<http::Server>(
       resolve_io_threads(config_.server.io_threads), http::Limits::from(config_.server),
       [this](http::Request& request, http::Responder responder) {
-        request.client_address =
-            client_resolver_->resolve(request.client, request.header_list("X-Forwarded-For"));
+        request.client_address = client_resolver_->resolve_known(
+            request.peer_address, request.header_list("X-Forwarded-For"));
         return router_.dispatch(request, std::move(responder));
       },
       http_metrics_.get());

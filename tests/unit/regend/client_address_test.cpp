@@ -121,4 +121,37 @@ TEST_CASE("client address: a peer that is not IP:PORT is returned unchanged") {
 }
 
 }  // namespace
+TEST_CASE("client address: a peer known by its address resolves as the same peer with a port") {
+  struct Case {
+    std::string peer;          // as the session describes the connection
+    std::string peer_address;  // as it is known once per connection
+    std::string forwarded_for;
+  };
+  const std::vector<Case> cases = {
+      {"203.0.113.9:51234", "203.0.113.9", ""},
+      {"203.0.113.9:51234", "203.0.113.9", "198.51.100.1"},
+      {"[2001:db8::9]:443", "2001:db8::9", "198.51.100.1"},
+      {"10.0.0.5:40000", "10.0.0.5", ""},
+      {"10.0.0.5:40000", "10.0.0.5", "198.51.100.7, 192.168.1.1, 10.0.0.2"},
+      {"10.0.0.5:40000", "10.0.0.5", "10.1.1.1, 10.2.2.2"},
+      {"10.0.0.5:40000", "10.0.0.5", "unknown, 198.51.100.7"},
+      {"10.0.0.5:40000", "10.0.0.5", "198.51.100.7, unknown"},
+      {"[::1]:40000", "::1", "[2001:db8::7]:8080"},
+      // A link-local peer with a zone parses neither way: the session passes it whole.
+      {"[fe80::1%eth0]:5678", "[fe80::1%eth0]:5678", "198.51.100.7"},
+  };
+  for (const std::vector<std::string>& trusted :
+       {std::vector<std::string>{}, std::vector<std::string>{"10.0.0.0/8", "192.168.0.0/16"},
+        std::vector<std::string>{"::1/128"}}) {
+    const ClientAddressResolver proxies = resolver(trusted);
+    for (const Case& c : cases) {
+      INFO(c.peer << " forwarded for " << c.forwarded_for);
+      CHECK(proxies.resolve_known(c.peer_address, c.forwarded_for) ==
+            proxies.resolve(c.peer, c.forwarded_for));
+    }
+  }
+  // A peer whose address could not be read is described as "-" both ways.
+  CHECK(resolver({"10.0.0.0/8"}).resolve_known("-", "198.51.100.7") == "-");
+}
+
 }  // namespace regen::middleware
