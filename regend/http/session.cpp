@@ -136,19 +136,26 @@ auto wait_for(std::shared_ptr<Answer> answer) {
       asio::use_awaitable);
 }
 
-// Beast's async_read / async_read_header, except that bytes already buffered are parsed at once:
-// Beast posts its completion through the scheduler even when no read was needed, which for a
-// request that arrived in one segment (nearly all) is a suspension for nothing.
+// Parses what `buffer` holds until `done(parser)`. need_more: `done` needs bytes that have not
+// arrived. A request that came in one segment (nearly all) is parsed here whole, without
+// suspending and without a coroutine frame; read_more is entered only when a read is needed.
 template <typename Condition>
-asio::awaitable<error_code> read_message(tcp::socket& socket, beast::flat_buffer& buffer,
-                                         RequestParser& parser, Condition done) {
+error_code parse_buffered(beast::flat_buffer& buffer, RequestParser& parser, Condition done) {
   while (!done(parser)) {
-    if (buffer.size() > 0) {
-      error_code ec;
-      buffer.consume(parser.put(buffer.data(), ec));
-      if (ec && ec != bhttp::error::need_more) co_return ec;
-      if (!ec) continue;
-    }
+    if (buffer.size() == 0) return bhttp::error::need_more;
+    error_code ec;
+    buffer.consume(parser.put(buffer.data(), ec));
+    if (ec) return ec;  // need_more included: a partial header stays in the buffer
+  }
+  return {};
+}
+
+// Beast's async_read / async_read_header, after parse_buffered asked for more: reads until
+// `done(parser)` or an error.
+template <typename Condition>
+asio::awaitable<error_code> read_more(tcp::socket& socket, beast::flat_buffer& buffer,
+                                      RequestParser& parser, Condition done) {
+  for (;;) {
     auto [ec, n] = co_await socket.async_read_some(
         buffer.prepare(beast::read_size(buffer, kReadSize)), kNoThrow);
     buffer.commit(n);
@@ -160,35 +167,61 @@ asio::awaitable<error_code> read_message(tcp::socket& socket, beast::flat_buffer
       co_return eof_ec;
     }
     if (ec) co_return ec;
+    error_code parsed = parse_buffered(buffer, parser, done);
+    if (parsed != bhttp::error::need_more) co_return parsed;
   }
-  co_return error_code{};
 }
 
-// Writes head and body. The first attempt is a plain non-blocking send from here (the socket
-// buffer nearly always has room); only what it could not take goes through an async write, so
-// the common case does not suspend.
-asio::awaitable<std::size_t> write_response(Connection& conn, const Limits& limits,
-                                            Response& response, unsigned version, bool keep_alive,
-                                            std::string_view request_id) {
+// How far a response's bytes got.
+struct Sending {
+  std::size_t sent = 0;
+  std::size_t total = 0;
+  bool failed = false;
+
+  bool pending() const { return !failed && sent < total; }
+  std::size_t written() const { return failed ? 0 : sent; }
+};
+
+// Writes the head into conn.head and sends as much of head and body as the socket takes now:
+// a plain non-blocking send (the socket buffer nearly always has room), so the common case
+// neither suspends nor needs a coroutine frame.
+Sending start_response(Connection& conn, const Response& response, unsigned version,
+                       bool keep_alive, std::string_view request_id) {
   write_response_head(conn.head, response, version, keep_alive, kServerHeader, request_id);
   conn.phase = Connection::Phase::kWriting;
-  const std::size_t total = conn.head.size() + response.body.size();
+  Sending sending{.total = conn.head.size() + response.body.size()};
   error_code ec;
-  std::size_t sent = conn.socket.send(
+  sending.sent = conn.socket.send(
       std::array<asio::const_buffer, 2>{asio::buffer(conn.head), asio::buffer(response.body)}, 0,
       ec);
-  if (ec && ec != asio::error::would_block) co_return 0;
-  if (sent == total) co_return total;
+  sending.failed = ec && ec != asio::error::would_block;
+  return sending;
+}
+
+// Writes what start_response could not, under the write timeout. Returns the bytes written in
+// all, 0 when the connection failed.
+asio::awaitable<std::size_t> finish_response(Connection& conn, const Limits& limits,
+                                             const Response& response, Sending sending) {
   conn.set_deadline(limits.write_timeout);
   std::array<asio::const_buffer, 2> rest{asio::buffer(conn.head), asio::buffer(response.body)};
-  if (sent < conn.head.size()) {
-    rest[0] += sent;
+  if (sending.sent < conn.head.size()) {
+    rest[0] += sending.sent;
   } else {
     rest[0] = asio::const_buffer();
-    rest[1] += sent - conn.head.size();
+    rest[1] += sending.sent - conn.head.size();
   }
   auto [write_ec, written] = co_await asio::async_write(conn.socket, rest, kNoThrow);
-  co_return write_ec ? 0 : total;
+  co_return write_ec ? 0 : sending.total;
+}
+
+// start_response and finish_response in one, for the error answers.
+asio::awaitable<std::size_t> write_response(Connection& conn, const Limits& limits,
+                                            const Response& response, unsigned version,
+                                            bool keep_alive, std::string_view request_id) {
+  Sending sending = start_response(conn, response, version, keep_alive, request_id);
+  if (!sending.pending()) co_return sending.written();
+  std::size_t written = co_await finish_response(conn, limits, response, sending);
+  co_return written;
 }
 
 asio::awaitable<void> linger_and_close(Connection& conn) {
@@ -264,120 +297,146 @@ std::optional<ReadFailure> classify_read_error(const Connection& conn, error_cod
   return std::nullopt;  // peer closed, reset or cancelled: nobody to answer
 }
 
-// Serves one request. Returns whether the connection stays open for another.
-asio::awaitable<bool> serve_one(Worker& worker, const SessionServices& services, Connection& conn,
-                                beast::flat_buffer& buffer) {
-  std::shared_ptr<const Limits> limits = worker.limits;
-  if (buffer.size() == 0) {
-    // Draining: a connection idle between requests closes; one whose next request is already
-    // in the kernel buffer is served (with Connection: close), and so is the first request of
-    // a connection that has not sent one yet, if it comes soon (worker.h).
-    const bool draining = services.draining->load();
-    if (draining && conn.served_a_request && conn.socket.available() == 0) co_return false;
-    conn.phase = Connection::Phase::kIdle;
-    // Counted from the end of the previous response (or the accept): no clock read here.
-    conn.set_deadline(conn.last_answered,
-                      draining
-                          ? std::min<Clock::duration>(limits->idle_timeout, kDrainFirstRequestWait)
-                          : Clock::duration(limits->idle_timeout));
-    // A read rather than a wait for readability: Asio registers the socket with epoll once, but
-    // re-arms it (epoll_ctl) for every wait; a read waits on the registration it has.
-    auto [ec, n] = co_await conn.socket.async_read_some(
-        buffer.prepare(beast::read_size(buffer, kReadSize)), kNoThrow);
-    if (ec || conn.phase == Connection::Phase::kClosing) co_return false;
-    buffer.commit(n);
-  }
-
-  conn.phase = Connection::Phase::kReading;
-  const Clock::time_point started = Clock::now();
-  conn.set_deadline(started, limits->header_timeout);
-  RequestParser parser;
-  parser.header_limit(static_cast<std::uint32_t>(limits->max_header_bytes));
-  parser.body_limit(limits->max_body_bytes);
-  error_code header_ec = co_await read_message(
-      conn.socket, buffer, parser, [](const RequestParser& p) { return p.is_header_done(); });
-  if (header_ec) {
-    if (auto failure = classify_read_error(conn, header_ec, *limits, false)) {
-      co_await reject_request(conn, *limits, failure->code, failure->message, started, std::nullopt,
-                              {}, services.observer);
-    }
-    co_return false;
-  }
-
-  InFlight in_flight(services);
-  RequestMessage& message = parser.get();
-  std::size_t body_bytes = 0;
-  if (!parser.is_done()) {
-    if (beast::iequals(message[bhttp::field::expect], "100-continue")) {
-      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      co_await asio::async_write(conn.socket, asio::buffer(kContinue), kNoThrow);
-    }
-    conn.set_deadline(limits->body_timeout);
-    error_code body_ec = co_await read_message(conn.socket, buffer, parser,
-                                               [](const RequestParser& p) { return p.is_done(); });
-    if (body_ec) {
-      if (auto failure = classify_read_error(conn, body_ec, *limits, true)) {
-        co_await reject_request(conn, *limits, failure->code, failure->message, started,
-                                std::nullopt, lookup_header(&message, "X-Request-ID"),
-                                services.observer);
+// Serves the connection's requests, one per iteration, until it closes. One coroutine for
+// them all rather than one per request: this frame (~1.5 KB, with the parser, the request and
+// the response in it) is larger than Asio recycles, so a frame per request was a malloc and
+// a free per request.
+asio::awaitable<void> serve_requests(Worker& worker, const SessionServices& services,
+                                     Connection& conn, beast::flat_buffer& buffer) {
+  for (;;) {
+    std::shared_ptr<const Limits> limits = worker.limits;
+    if (buffer.size() == 0) {
+      // The client sends its next request only once it has our answer, so a read issued now
+      // would find nothing: Asio tries every read at once (a recvfrom that fails with EAGAIN)
+      // before it waits on epoll. Queued behind the other connections' ready work, the read
+      // usually finds the request there and takes it without a wait. Before the drain check
+      // below: a drain that begins meanwhile finds this connection not yet idle and leaves it
+      // to that check.
+      if (conn.served_a_request) {
+        co_await asio::post(conn.socket.get_executor(), asio::use_awaitable);
+        if (conn.phase == Connection::Phase::kClosing) co_return;  // close_all() meanwhile
       }
-      co_return false;
+      // Draining: a connection idle between requests closes; one whose next request is already
+      // in the kernel buffer is served (with Connection: close), and so is the first request of
+      // a connection that has not sent one yet, if it comes soon (worker.h).
+      const bool draining = services.draining->load();
+      if (draining && conn.served_a_request && conn.socket.available() == 0) {
+        services.stats->drain_idle_closed.fetch_add(1);  // as begin_drain() counts its own
+        co_return;
+      }
+      conn.phase = Connection::Phase::kIdle;
+      // Counted from the end of the previous response (or the accept): no clock read here.
+      conn.set_deadline(
+          conn.last_answered,
+          draining ? std::min<Clock::duration>(limits->idle_timeout, kDrainFirstRequestWait)
+                   : Clock::duration(limits->idle_timeout));
+      // A read rather than a wait for readability: Asio registers the socket with epoll once, but
+      // re-arms it (epoll_ctl) for every wait; a read waits on the registration it has.
+      auto [ec, n] = co_await conn.socket.async_read_some(
+          buffer.prepare(beast::read_size(buffer, kReadSize)), kNoThrow);
+      if (ec || conn.phase == Connection::Phase::kClosing) co_return;
+      buffer.commit(n);
     }
-    body_bytes = message.body().size();
-  }
 
-  Request request;
-  request.method = message.method_string();
-  request.target = message.target();
-  std::size_t question = request.target.find('?');
-  request.path = request.target.substr(0, question);
-  if (question != std::string_view::npos) request.query = request.target.substr(question + 1);
-  request.body = message.body();
-  request.client = conn.peer;
-  request.peer_address = conn.peer_address;
-  request.request_id =
-      middleware::choose_request_id(message["X-Request-ID"], conn.generated_request_id);
-  request.set_header_source(&message, &lookup_header, &lookup_header_list);
-
-  conn.phase = Connection::Phase::kHandling;
-  conn.clear_deadline();
-  std::string_view route = "-";
-  std::shared_ptr<Answer> answer = start_dispatch(worker, services, request, &route);
-  // Not a conditional expression nor `co_return co_await`: g++ 12 destroys the temporaries
-  // around a co_await of a class type twice in those.
-  Response response;
-  if (answer->response()) {
-    response = std::move(*answer->response());
-  } else {
-    response = co_await wait_for(std::move(answer));
-  }
-  if (conn.phase == Connection::Phase::kClosing) co_return false;
-
-  const bool keep_alive = message.keep_alive() && !services.draining->load();
-  const unsigned status = response.status;
-  std::size_t written = co_await write_response(conn, *limits, response, message.version(),
-                                                keep_alive, request.request_id);
-  conn.last_answered = Clock::now();
-  middleware::log_access({.method = request.method,
-                          .route = route,
-                          .path = request.path,
-                          .status = status,
-                          .duration = conn.last_answered - started,
-                          .bytes_in = body_bytes,
-                          .bytes_out = written,
-                          .request_id = request.request_id,
-                          .client = request.client_address.empty()
-                                        ? request.client
-                                        : std::string_view(request.client_address),
-                          .peer = conn.peer});
-  conn.served_a_request = true;
-  if (written > 0) {
-    in_flight.answered();
-    if (services.observer != nullptr) {
-      services.observer->on_response(request.method, route, status, conn.last_answered - started);
+    conn.phase = Connection::Phase::kReading;
+    const Clock::time_point started = Clock::now();
+    conn.set_deadline(started, limits->header_timeout);
+    RequestParser parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits->max_header_bytes));
+    parser.body_limit(limits->max_body_bytes);
+    const auto header_done = [](const RequestParser& p) { return p.is_header_done(); };
+    error_code header_ec = parse_buffered(buffer, parser, header_done);
+    if (header_ec == bhttp::error::need_more) {
+      header_ec = co_await read_more(conn.socket, buffer, parser, header_done);
     }
+    if (header_ec) {
+      if (auto failure = classify_read_error(conn, header_ec, *limits, false)) {
+        co_await reject_request(conn, *limits, failure->code, failure->message, started,
+                                std::nullopt, {}, services.observer);
+      }
+      co_return;
+    }
+
+    InFlight in_flight(services);
+    RequestMessage& message = parser.get();
+    std::size_t body_bytes = 0;
+    if (!parser.is_done()) {
+      if (beast::iequals(message[bhttp::field::expect], "100-continue")) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        co_await asio::async_write(conn.socket, asio::buffer(kContinue), kNoThrow);
+      }
+      conn.set_deadline(limits->body_timeout);
+      const auto body_done = [](const RequestParser& p) { return p.is_done(); };
+      error_code body_ec = parse_buffered(buffer, parser, body_done);
+      if (body_ec == bhttp::error::need_more) {
+        body_ec = co_await read_more(conn.socket, buffer, parser, body_done);
+      }
+      if (body_ec) {
+        if (auto failure = classify_read_error(conn, body_ec, *limits, true)) {
+          co_await reject_request(conn, *limits, failure->code, failure->message, started,
+                                  std::nullopt, lookup_header(&message, "X-Request-ID"),
+                                  services.observer);
+        }
+        co_return;
+      }
+      body_bytes = message.body().size();
+    }
+
+    Request request;
+    request.method = message.method_string();
+    request.target = message.target();
+    std::size_t question = request.target.find('?');
+    request.path = request.target.substr(0, question);
+    if (question != std::string_view::npos) request.query = request.target.substr(question + 1);
+    request.body = message.body();
+    request.client = conn.peer;
+    request.peer_address = conn.peer_address;
+    request.request_id =
+        middleware::choose_request_id(message["X-Request-ID"], conn.generated_request_id);
+    request.set_header_source(&message, &lookup_header, &lookup_header_list);
+
+    conn.phase = Connection::Phase::kHandling;
+    conn.clear_deadline();
+    std::string_view route = "-";
+    std::shared_ptr<Answer> answer = start_dispatch(worker, services, request, &route);
+    // Not a conditional expression nor `co_return co_await`: g++ 12 destroys the temporaries
+    // around a co_await of a class type twice in those.
+    Response response;
+    if (answer->response()) {
+      response = std::move(*answer->response());
+    } else {
+      response = co_await wait_for(std::move(answer));
+    }
+    if (conn.phase == Connection::Phase::kClosing) co_return;
+
+    const bool keep_alive = message.keep_alive() && !services.draining->load();
+    const unsigned status = response.status;
+    Sending sending =
+        start_response(conn, response, message.version(), keep_alive, request.request_id);
+    std::size_t written = sending.written();
+    if (sending.pending()) written = co_await finish_response(conn, *limits, response, sending);
+    conn.last_answered = Clock::now();
+    middleware::log_access({.method = request.method,
+                            .route = route,
+                            .path = request.path,
+                            .status = status,
+                            .duration = conn.last_answered - started,
+                            .bytes_in = body_bytes,
+                            .bytes_out = written,
+                            .request_id = request.request_id,
+                            .client = request.client_address.empty()
+                                          ? request.client
+                                          : std::string_view(request.client_address),
+                            .peer = conn.peer});
+    conn.served_a_request = true;
+    if (written > 0) {
+      in_flight.answered();
+      if (services.observer != nullptr) {
+        services.observer->on_response(request.method, route, status, conn.last_answered - started);
+      }
+    }
+    if (written == 0 || !keep_alive) co_return;
   }
-  co_return written > 0 && keep_alive;
 }
 
 asio::awaitable<void> run_session(Worker& worker, SessionServices services,
@@ -385,8 +444,7 @@ asio::awaitable<void> run_session(Worker& worker, SessionServices services,
   ConnectionScope scope(worker, services, *conn);
   beast::flat_buffer buffer;
   try {
-    while (co_await serve_one(worker, services, *conn, buffer)) {
-    }
+    co_await serve_requests(worker, services, *conn, buffer);
   } catch (const std::exception& e) {
     spdlog::error("connection {}: {}", conn->peer, e.what());
   }
