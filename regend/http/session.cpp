@@ -519,7 +519,7 @@ void spawn_session(Worker& worker, const SessionServices& services, tcp::socket 
   services.stats->connections_accepted.fetch_add(1);
   auto conn = std::make_shared<Connection>(std::move(socket));
   describe_peer(*conn);
-  // Sends are tried synchronously first (write_response); they must never block.
+  // Sends are tried synchronously first (start_response); they must never block.
   error_code ignored;
   conn->socket.non_blocking(true, ignored);
   asio::co_spawn(worker.ioc, run_session(worker, services, std::move(conn)), asio::detached);

@@ -33,8 +33,9 @@ constexpr auto kHexPairs = [] {
 }();
 
 // SplitMix64 (Steele, Lea and Flood): a counter through a bijective mixer, so a thread never
-// repeats an id before 2^64 of them, and threads start at random points of the sequence.
-// Ids need uniqueness, not secrecy; this is a tenth of the work of std::mt19937_64.
+// repeats a draw before 2^64 of them, and threads start at random points of the sequence.
+// Ids need uniqueness, not secrecy. With the byte table above, an id costs half the instructions
+// of the std::mt19937_64 draws and nibble loop it replaced.
 std::uint64_t next_random() {
   thread_local std::uint64_t state = [] {
     std::random_device device;
