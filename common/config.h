@@ -50,6 +50,8 @@ struct StorageConfig {
   std::string database_url;           // empty = SQLite in data_dir; postgres://... = PostgreSQL
   unsigned write_queue = 4096;        // webhook requests waiting for a commit; past it: 503
   unsigned max_batch_alerts = 10000;  // alerts committed in one transaction
+  // PostgreSQL: group-commit writers, each its own connection and transaction (SQLite: 1).
+  unsigned postgres_writers = 2;
 };
 
 struct WebhooksConfig {

@@ -20,7 +20,7 @@ void register_routes(router::Router& router, const RouteContext& context) {
   router.add("GET", "/api/v1/webhooks/generic/schema", generic_schema_handler(context.limits));
   router.add("POST", "/api/v1/webhooks/{source}",
              webhook_handler(WebhookContext{.providers = context.providers,
-                                            .writer = context.writer,
+                                            .writers = context.writers,
                                             .sns_confirmer = context.sns_confirmer,
                                             .secrets = context.webhook_secrets,
                                             .limiter = context.limiter,

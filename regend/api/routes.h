@@ -7,9 +7,9 @@
 #include "regend/api/api_route.h"
 #include "regend/api/ready.h"
 #include "regend/api/webhook_metrics.h"
-#include "regend/ingest/group_commit_writer.h"
 #include "regend/ingest/provider_registry.h"
 #include "regend/ingest/sns_confirmer.h"
+#include "regend/ingest/writer_pool.h"
 #include "regend/router/router.h"
 
 namespace regen::middleware {
@@ -22,7 +22,7 @@ namespace regen::api {
 struct RouteContext {
   std::chrono::steady_clock::time_point started;
   const ingest::ProviderRegistry* providers = nullptr;
-  ingest::GroupCommitWriter* writer = nullptr;
+  ingest::WriterPool* writers = nullptr;
   ingest::IngestLimits limits;
   ingest::SnsConfirmer* sns_confirmer = nullptr;  // null: confirmations are only logged
   const middleware::WebhookSecrets* webhook_secrets = nullptr;  // null: no per-source tokens

@@ -60,7 +60,7 @@ http::Response accepted(std::string_view source, const domain::SubmissionResult&
 http::Handler webhook_handler(const WebhookContext& context) {
   return [context](const http::Request& request, http::Responder responder) {
     const ingest::ProviderRegistry& providers = *context.providers;
-    ingest::GroupCommitWriter& writer = *context.writer;
+    ingest::WriterPool& writers = *context.writers;
     const middleware::WebhookSecrets* secrets = context.secrets;
     WebhookMetrics* metrics = context.metrics;
     auto reject = [metrics](std::string_view source, WebhookRejection reason) {
@@ -111,7 +111,7 @@ http::Handler webhook_handler(const WebhookContext& context) {
     auto shared = std::make_shared<http::Responder>(std::move(responder));
     std::string request_id(request.request_id);
     std::string source_name(provider->source());
-    bool queued = writer.submit(
+    bool queued = writers.submit(
         std::move(submission),
         [shared, request_id, source_name, metrics](Result<domain::SubmissionResult> result) {
           if (result) {

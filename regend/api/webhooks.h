@@ -11,9 +11,9 @@
 
 #include "regend/api/webhook_metrics.h"
 #include "regend/http/request.h"
-#include "regend/ingest/group_commit_writer.h"
 #include "regend/ingest/provider_registry.h"
 #include "regend/ingest/sns_confirmer.h"
+#include "regend/ingest/writer_pool.h"
 #include "regend/middleware/webhook_auth.h"
 #include "regend/ratelimit/request_limiter.h"
 
@@ -22,7 +22,7 @@ namespace regen::api {
 // What the webhook handler uses; everything pointed to must outlive the handler.
 struct WebhookContext {
   const ingest::ProviderRegistry* providers = nullptr;
-  ingest::GroupCommitWriter* writer = nullptr;
+  ingest::WriterPool* writers = nullptr;
   ingest::SnsConfirmer* sns_confirmer = nullptr;        // null: confirmations are only logged
   const middleware::WebhookSecrets* secrets = nullptr;  // null: no source requires a token
   ratelimit::RequestLimiter* limiter = nullptr;         // null: no rate limit

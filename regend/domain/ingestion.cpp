@@ -278,4 +278,10 @@ SubmissionResult apply(WriteTx& tx, const RuleSet& rules, const Submission& subm
   return apply(tx, rules, std::span(&one, 1), now, settings).front();
 }
 
+std::optional<std::string> incident_group(const RuleSet& rules, const NormalizedAlert& alert) {
+  const Routing routing = routing_of(rules, alert);
+  if (!routing.wants_incident) return std::nullopt;
+  return group_key_of(rules, alert, routing);
+}
+
 }  // namespace regen::domain

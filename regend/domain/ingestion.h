@@ -48,4 +48,10 @@ std::vector<SubmissionResult> apply(storage::WriteTx& tx, const RuleSet& rules,
                                     std::span<const Submission* const> submissions, Timestamp now,
                                     const IngestionSettings& settings);
 
+// The incident group `alert` would join when firing under `rules` (routing applied, as
+// apply() groups it), or nullopt when no grouping rule matches it or routing gives it no
+// incident. The answer does not depend on the alert's status: a resolved alert gets the group
+// it joined when firing, as long as its labels and severity are unchanged.
+std::optional<std::string> incident_group(const RuleSet& rules, const NormalizedAlert& alert);
+
 }  // namespace regen::domain

@@ -14,7 +14,7 @@ GroupCommitWriter::~GroupCommitWriter() { stop(); }
 
 void GroupCommitWriter::start() {
   thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "regend-writer");
+    pthread_setname_np(pthread_self(), settings_.thread_name.c_str());
     run();
   });
 }
@@ -96,6 +96,7 @@ domain::Timestamp GroupCommitWriter::begin_batch(storage::WriteTx& tx) {
   if (!rules_loaded_ || version != rules_.version) {
     rules_ = tx.load_rules();
     rules_loaded_ = true;
+    if (settings_.on_rules_loaded) settings_.on_rules_loaded(rules_);
   }
   return clock_();
 }

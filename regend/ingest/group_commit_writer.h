@@ -14,6 +14,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "common/result.h"
@@ -32,6 +33,10 @@ struct WriterSettings {
   // Runs `complete_all` (which answers every request of a batch), on the writer thread; lets the
   // caller hand the answers over together (http::AnswerBatch). Empty: run directly.
   std::function<void(const std::function<void()>& complete_all)> around_completions;
+  // Told about each rule set the writer loads (when rules_version moves), on the writer thread.
+  // May be empty.
+  std::function<void(const domain::RuleSet&)> on_rules_loaded = nullptr;
+  std::string thread_name = "regend-writer";  // at most 15 characters (pthread_setname_np)
 };
 
 struct WriterStats {

@@ -26,9 +26,9 @@
 #include "regend/api/routes.h"
 #include "regend/http/answer_batch.h"
 #include "regend/http/server.h"
-#include "regend/ingest/group_commit_writer.h"
 #include "regend/ingest/provider_registry.h"
 #include "regend/ingest/sns_confirmer.h"
+#include "regend/ingest/writer_pool.h"
 #include "regend/middleware/access_log.h"
 #include "regend/middleware/client_address.h"
 #include "regend/middleware/webhook_auth.h"
@@ -57,6 +57,9 @@ constexpr auto kStorePingInterval = std::chrono::milliseconds(1000);
 // and PostgreSQL's connection pool both serve several at once); past the queue: 503.
 constexpr std::size_t kStoreExecutorThreads = 4;
 constexpr std::size_t kStoreExecutorQueue = 1024;
+// Threads besides the writers and the executor that run store transactions: the store
+// monitor's ping, and one spare for token checks and admin commands.
+constexpr std::size_t kOtherStoreCallers = 2;
 // /ready fails when the store's last answer is older than this: a ping hung on an unreachable
 // database reports nothing by itself.
 constexpr auto kReadyMaxPingAge = 3 * kStorePingInterval;
@@ -157,7 +160,7 @@ class Daemon::Impl {
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<storage::StoreMonitor> store_monitor_;
   std::unique_ptr<ingest::ProviderRegistry> providers_;
-  std::unique_ptr<ingest::GroupCommitWriter> writer_;
+  std::unique_ptr<ingest::WriterPool> writers_;
   std::unique_ptr<storage::StoreExecutor> executor_;  // API and token commands' store work
   std::unique_ptr<api::TokenAuthenticator> authenticator_;
   std::unique_ptr<middleware::WebhookSecrets> webhook_secrets_;
@@ -199,7 +202,11 @@ Status Daemon::Impl::open_listeners() {
 
 Status Daemon::Impl::start() {
   // The data directory is created by what lives in it: the SQLite store and the admin socket.
-  Result<std::unique_ptr<storage::Store>> store = storage::open_store(config_);
+  // SQLite has one write connection: more writers would only queue on its lock.
+  const std::size_t writers =
+      config_.storage.database_url.empty() ? 1 : config_.storage.postgres_writers;
+  Result<std::unique_ptr<storage::Store>> store =
+      storage::open_store(config_, writers + kStoreExecutorThreads + kOtherStoreCallers);
   if (!store) return store.error();
   store_ = std::move(store.value());
   if (Status migrated = store_->migrate(); !migrated) return migrated;
@@ -208,8 +215,8 @@ Status Daemon::Impl::start() {
   register_store_metrics();
   const ingest::ProviderSettings settings = provider_settings(config_);
   providers_ = std::make_unique<ingest::ProviderRegistry>(settings);
-  writer_ = std::make_unique<ingest::GroupCommitWriter>(
-      *store_,
+  writers_ = std::make_unique<ingest::WriterPool>(
+      *store_, writers,
       ingest::WriterSettings{.max_queued_requests = config_.storage.write_queue,
                              .max_batch_alerts = config_.storage.max_batch_alerts,
                              .ingestion = {.auto_resolve = config_.incidents.auto_resolve},
@@ -226,7 +233,7 @@ Status Daemon::Impl::start() {
                                    complete_all();
                                  }},
       wall_clock);
-  writer_->start();
+  writers_->start();
   if (config_.webhooks.sns_confirm_subscriptions) {
     ingest::SnsConfirmerSettings sns;
     sns.allowed_host_pattern = config_.webhooks.sns_confirm_host_pattern;
@@ -244,7 +251,7 @@ Status Daemon::Impl::start() {
   api::RouteContext routes;
   routes.started = started_;
   routes.providers = providers_.get();
-  routes.writer = writer_.get();
+  routes.writers = writers_.get();
   routes.limits = settings.limits;
   routes.sns_confirmer = sns_confirmer_.get();
   webhook_secrets_ = std::make_unique<middleware::WebhookSecrets>(config_.webhooks);
@@ -276,7 +283,7 @@ Status Daemon::Impl::start() {
       },
       http_metrics_.get());
   add_daemon_gauges(metrics_, GaugeSources{.http = &server_->stats(),
-                                           .writer = &writer_->stats(),
+                                           .writers = writers_.get(),
                                            .store = store_monitor_.get(),
                                            .limiter = limiter_.get()});
   if (Status listening = open_listeners(); !listening) return listening;
@@ -307,9 +314,9 @@ int Daemon::Impl::run() {
                listeners, server_->io_threads(), admin_->path());
   systemd::notify("READY=1\nSTATUS=Serving on " + listeners);
   control_.run();
-  // The writer finishes what it has queued (and answers those requests) while the io threads
+  // The writers finish what it has queued (and answers those requests) while the io threads
   // can still deliver the answers; only then do the io threads stop.
-  writer_->stop();
+  writers_->stop();
   executor_->stop();
   server_->stop();
   spdlog::info("regend stopped");
@@ -492,13 +499,13 @@ void Daemon::Impl::register_store_metrics() {
 
 json::object Daemon::Impl::storage_status() const {
   storage::StoreHealth health = store_monitor_->health();
-  const ingest::WriterStats& writer = writer_->stats();
   return json::object{{"backend", store_->backend()},
                       {"location", store_->location()},
                       {"state", health.up ? "up" : "down"},
                       {"error", health.up ? json::value(nullptr) : json::value(health.error)},
-                      {"write_queue", writer.queue_depth.load()},
-                      {"batches", writer.batches.load()}};
+                      {"writers", writers_->size()},
+                      {"write_queue", writers_->queue_depth()},
+                      {"batches", writers_->batches()}};
 }
 
 json::object Daemon::Impl::status() const {

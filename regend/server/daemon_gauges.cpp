@@ -9,8 +9,8 @@ void add_daemon_gauges(metrics::Registry& registry, GaugeSources sources) {
   registry.add_collector([sources](metrics::Exposition& out) {
     out.gauge("regen_http_inflight_requests", "HTTP requests being handled now.",
               static_cast<double>(sources.http->in_flight_requests.load()));
-    out.gauge("regen_write_queue_depth", "Webhook requests waiting for the group-commit writer.",
-              static_cast<double>(sources.writer->queue_depth.load()));
+    out.gauge("regen_write_queue_depth", "Webhook requests waiting for a group-commit writer.",
+              static_cast<double>(sources.writers->queue_depth()));
     const storage::StoreHealth health = sources.store->health();
     out.gauge("regen_store_up", "1 when the store answered its last ping, else 0.",
               health.up ? 1.0 : 0.0);

@@ -6,7 +6,7 @@
 
 #include "common/metrics.h"
 #include "regend/http/server.h"
-#include "regend/ingest/group_commit_writer.h"
+#include "regend/ingest/writer_pool.h"
 #include "regend/ratelimit/request_limiter.h"
 #include "regend/storage/store_monitor.h"
 
@@ -15,7 +15,7 @@ namespace regen::server {
 // Everything here must outlive the registry's last render().
 struct GaugeSources {
   const http::ServerStats* http = nullptr;
-  const ingest::WriterStats* writer = nullptr;
+  const ingest::WriterPool* writers = nullptr;
   const storage::StoreMonitor* store = nullptr;
   const ratelimit::RequestLimiter* limiter = nullptr;
 };

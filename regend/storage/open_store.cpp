@@ -10,7 +10,7 @@ namespace regen::storage {
 
 std::string redact_url(const std::string& url) { return mask_password(url); }
 
-Result<std::unique_ptr<Store>> open_store(const config::Config& config) {
+Result<std::unique_ptr<Store>> open_store(const config::Config& config, std::size_t callers) {
   const std::string& url = config.storage.database_url;
   if (url.empty()) {
     std::error_code ec;
@@ -34,6 +34,7 @@ Result<std::unique_ptr<Store>> open_store(const config::Config& config) {
   // migrate() at start-up is where an unreachable database is reported (kUnavailable).
   PgSettings settings;
   settings.url = url;
+  settings.pool_size = callers;
   return std::unique_ptr<Store>(std::make_unique<PgStore>(settings));
 }
 

@@ -8,6 +8,10 @@
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <set>
+
 #include "tests/integration/alert_stream.h"
 #include "tests/support/http_client.h"
 #include "tests/support/postgres_server.h"
@@ -63,6 +67,25 @@ TEST_CASE("postgres: regend stores webhooks in PostgreSQL and reports the store 
   json::object storage = regend.status().at("storage").as_object();
   CHECK(storage.at("backend").as_string() == "postgres");
   CHECK(storage.at("state").as_string() == "up");
+  CHECK(storage.at("writers").as_int64() == 2);  // storage.postgres_writers' default
+}
+
+TEST_CASE("postgres: storage.postgres_writers starts that many writers, one thread each") {
+  std::string url = fresh_database();
+  RegendProcess regend(
+      {.extra_args = {"--database-url", url}, .env = {{"REGEN_STORAGE_POSTGRES_WRITERS", "3"}}});
+  CHECK(regend.status().at("storage").at("writers").as_int64() == 3);
+  std::multiset<std::string> names;
+  const std::string tasks = "/proc/" + std::to_string(regend.process().pid()) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    if (name.starts_with("regend-writer")) names.insert(name);
+  }
+  CHECK(names == std::multiset<std::string>{"regend-writer0", "regend-writer1", "regend-writer2"});
+  for (int i = 0; i < 20; ++i) CHECK(post_generic(regend, "w-" + std::to_string(i)) == 200);
+  CHECK(column(url, "SELECT COUNT(*) FROM alerts") == std::vector<std::string>{"20"});
 }
 
 TEST_CASE("postgres: while the database is down webhooks get 503 + Retry-After, health stays 200") {

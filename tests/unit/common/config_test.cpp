@@ -106,6 +106,7 @@ TEST_CASE("config: keys lists every key once with its reload behaviour") {
       {"storage.database_url", false},
       {"storage.write_queue", false},
       {"storage.max_batch_alerts", false},
+      {"storage.postgres_writers", false},
       {"webhooks.max_alerts_per_request", false},
       {"webhooks.max_title_length", false},
       {"webhooks.max_description_length", false},
