@@ -70,6 +70,25 @@ TEST_CASE("postgres store: new alerts get ascending ids, each stored before the 
   CHECK(next > ids.back());
 }
 
+TEST_CASE("postgres store: a prefetched batch larger than one id draw gets every id, ascending") {
+  // Prefetch expects 300 new alerts; ids are drawn at most 128 per statement.
+  const std::string url = fresh_database();
+  auto store = migrated_store(url);
+  std::vector<AlertKey> keys;
+  std::vector<std::string> names;
+  for (int i = 0; i < 300; ++i) names.push_back("big" + std::to_string(1000 + i));
+  for (const std::string& name : names) keys.push_back({"prometheus", name});
+  std::vector<int64_t> ids;
+  write_ok(*store, [&](WriteTx& tx) {
+    tx.prefetch(keys, {});
+    for (const std::string& name : names) ids.push_back(tx.insert_alert(sample_alert(name)));
+  });
+  CHECK(std::is_sorted(ids.begin(), ids.end()));
+  CHECK(std::adjacent_find(ids.begin(), ids.end()) == ids.end());
+  CHECK(query_int(url, "SELECT count(*) FROM alerts") == 300);
+  CHECK(query_int(url, "SELECT count(DISTINCT id) FROM alerts") == 300);
+}
+
 TEST_CASE("postgres store: updating an alert overwrites its columns") {
   auto store = migrated_store();
   AlertRow row = sample_alert("a");
