@@ -1,16 +1,47 @@
 #include "regend/storage/postgres/pg_array.h"
 
+#include <algorithm>
+#include <cstdint>
+
+#include "common/byte_scan.h"
 #include "regend/storage/store.h"
 
 namespace regen::storage {
 
+namespace {
+
+bool needs_escape(char c) { return c == '"' || c == '\\'; }
+
+// Appends `value` with `"` and `\` escaped. Runs of plain bytes, nearly all of a label or a raw
+// payload, are copied whole; the scan for the two characters goes a word at a time.
+void append_escaped(std::string& out, std::string_view value) {
+  const char* run = value.data();
+  const char* p = run;
+  const char* const end = p + value.size();
+  while (p < end) {
+    if (end - p >= 8) {
+      const std::uint64_t word = byte_scan::load_word(p);
+      if ((byte_scan::any_equal(word, '"') | byte_scan::any_equal(word, '\\')) == 0) {
+        p += 8;
+        continue;
+      }
+    }
+    for (const char* stop = std::min(p + 8, end); p < stop; ++p) {
+      if (!needs_escape(*p)) continue;
+      out.append(run, p);
+      out += '\\';
+      run = p;  // the character itself starts the next run
+    }
+  }
+  out.append(run, end);
+}
+
+}  // namespace
+
 void append_array_element(std::string& array, std::string_view value) {
   if (!array.empty() && array.back() != '{') array += ',';
   array += '"';
-  for (char c : value) {
-    if (c == '"' || c == '\\') array += '\\';
-    array += c;
-  }
+  append_escaped(array, value);
   array += '"';
 }
 

@@ -45,6 +45,30 @@ TEST_CASE("postgres arrays: any text round-trips through an array literal, NULL 
   CHECK_FALSE(result.boolean(2, 0));
 }
 
+TEST_CASE("postgres arrays: quotes and backslashes are escaped at every offset") {
+  // The escaping scans a word at a time: put each special byte at every offset of texts longer
+  // and shorter than a word, next to each other too, and compare with the byte-by-byte rule.
+  auto expected = [](std::string_view value) {
+    std::string out = "{\"";
+    for (char c : value) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out + '"';
+  };
+  for (std::size_t length : {1u, 7u, 8u, 9u, 16u, 23u}) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (std::string_view special : {"\"", "\\", "\"\\", "\\\""}) {
+        std::string value(length, 'x');
+        value.replace(at, std::min(special.size(), length - at), special.substr(0, length - at));
+        std::string array = "{";
+        append_array_element(array, std::string_view(value));
+        CHECK(array == expected(value));
+      }
+    }
+  }
+}
+
 TEST_CASE("postgres arrays: a NUL byte is refused as invalid, not truncated") {
   const std::vector<std::string_view> values = {std::string_view("a\0b", 3)};
   try {
