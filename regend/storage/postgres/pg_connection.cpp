@@ -54,11 +54,12 @@ std::vector<const char*> values_of(std::span<const PgParam> params) {
 
 }  // namespace
 
-PgStatement::PgStatement(std::string sql, PgPlanning planning)
+PgStatement::PgStatement(std::string sql, PgPlanning planning, PgBufferedRows buffered)
     : sql_(std::move(sql)),
       index_(next_statement_index.fetch_add(1)),
       name_("regen_" + std::to_string(index_)),
-      planning_(planning) {}
+      planning_(planning),
+      buffered_(buffered) {}
 
 PgParam::PgParam(std::string_view text) {
   if (text.find('\0') != std::string_view::npos) {
@@ -166,7 +167,7 @@ PgResult PgConnection::exec(const char* sql, std::span<const PgParam> params) {
 }
 
 PgResult PgConnection::exec(const PgStatement& statement, std::span<const PgParam> params) {
-  send_rows();
+  if (statement.buffered() == PgBufferedRows::kSendFirst) send_rows();
   if (statement.planning() == PgPlanning::kPerExecution) {
     return exec_text(statement.sql().c_str(), params, AfterDeferredFailure::kSkip);
   }

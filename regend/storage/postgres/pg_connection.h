@@ -92,12 +92,24 @@ enum class PgPlanning {
   kPerExecution,
 };
 
-// A statement with a fixed text, run with $1.. parameters; see PgPlanning. Define them as
-// constants at namespace scope: every PgStatement ever constructed keeps a slot in each
-// connection's prepared-statement table.
+// Whether a PgStatement needs the rows PgConnection::defer_row buffered sent before it.
+enum class PgBufferedRows {
+  // They go out first (the default), so the statement sees every row the transaction wrote.
+  kSendFirst,
+  // The statement reads nothing a buffered row could be (a lookup of keys the transaction has
+  // not written, an advisory lock, a sequence): the rows stay buffered for the next statement
+  // that needs them or the COMMIT, and one INSERT per table carries more of them. A buffered
+  // row that fails still fails the transaction, only later.
+  kMayWait,
+};
+
+// A statement with a fixed text, run with $1.. parameters; see PgPlanning and PgBufferedRows.
+// Define them as constants at namespace scope: every PgStatement ever constructed keeps a slot
+// in each connection's prepared-statement table.
 class PgStatement {
  public:
-  explicit PgStatement(std::string sql, PgPlanning planning = PgPlanning::kCached);
+  explicit PgStatement(std::string sql, PgPlanning planning = PgPlanning::kCached,
+                       PgBufferedRows buffered = PgBufferedRows::kSendFirst);
   PgStatement(const PgStatement&) = delete;
   PgStatement& operator=(const PgStatement&) = delete;
 
@@ -105,12 +117,14 @@ class PgStatement {
   const std::string& name() const { return name_; }
   std::size_t index() const { return index_; }
   PgPlanning planning() const { return planning_; }
+  PgBufferedRows buffered() const { return buffered_; }
 
  private:
   std::string sql_;
   std::size_t index_;
   std::string name_;
   PgPlanning planning_;
+  PgBufferedRows buffered_;
 };
 
 // A multi-row INSERT whose rows PgConnection::defer_row buffers and sends as one statement. Its
@@ -152,8 +166,9 @@ class PgConnection {
     return exec(sql, std::span<const PgParam>(params.begin(), params.size()));
   }
   PgResult exec(const char* sql, std::span<const PgParam> params);
-  // Runs a PgStatement (preparing it on this connection first if it never ran here). Behind a
-  // failed deferred statement it does not run: that failure is thrown.
+  // Runs a PgStatement (preparing it on this connection first if it never ran here), after the
+  // buffered rows unless it is PgBufferedRows::kMayWait. Behind a failed deferred statement it
+  // does not run: that failure is thrown.
   PgResult exec(const PgStatement& statement, std::initializer_list<PgParam> params = {}) {
     return exec(statement, std::span<const PgParam>(params.begin(), params.size()));
   }
@@ -170,13 +185,14 @@ class PgConnection {
     defer(statement, std::span<const PgParam>(params.begin(), params.size()));
   }
   void defer(const PgStatement& statement, std::span<const PgParam> params) {
-    send_rows();
+    if (statement.buffered() == PgBufferedRows::kSendFirst) send_rows();
     send_deferred(statement, params);
   }
   // Buffers one row of `batch` (one parameter per column). Buffered rows are sent together, as
   // deferred statements in the batches' order, before any other statement goes out (exec,
-  // defer, COMMIT), so that statement and every later one see them; their failures surface as
-  // a deferred statement's do. REQUIRES: as defer(), and row.size() == batch.columns().
+  // defer, COMMIT) except a PgBufferedRows::kMayWait one, so that statement and every later one
+  // see them; their failures surface as a deferred statement's do. REQUIRES: as defer(), and
+  // row.size() == batch.columns().
   void defer_row(const PgRowBatch& batch, std::span<const PgParam> row);
   // Drops the buffered rows unsent (the transaction is about to roll back).
   void discard_rows() { row_batches_.clear(); }

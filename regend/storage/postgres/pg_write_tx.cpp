@@ -17,6 +17,12 @@ namespace {
 // Every statement is a PgStatement, prepared once per connection unless said otherwise. Those
 // whose results the operation does not return are deferred (PgConnection::defer): they ride
 // along with the next statement that needs an answer, or with the COMMIT.
+//
+// The lookups of alerts and open incidents, the group locks and the id draw are
+// PgBufferedRows::kMayWait: buffered rows are new alerts (which the transaction answers from
+// known_alerts_ and never looks up again), links and timeline/outbox rows, none of which those
+// statements read. So a batch that grows while it is built (GroupCommitWriter::apply_growing)
+// still sends one INSERT per table, not one per round.
 
 // Planned per execution, with its values and the table's current size. On a table not yet
 // analyzed (a new database, until autovacuum's first ANALYZE) the generic plan ties the unique
@@ -25,7 +31,7 @@ namespace {
 const PgStatement kFindAlertForUpdate(std::string("SELECT ") + kAlertColumns +
                                           " FROM alerts WHERE source = $1 AND external_id = $2"
                                           " FOR UPDATE",
-                                      PgPlanning::kPerExecution);
+                                      PgPlanning::kPerExecution, PgBufferedRows::kMayWait);
 const std::string kIncidentForUpdate =
     std::string("SELECT ") + kIncidentColumns + " FROM incidents WHERE ";
 const PgStatement kFindIncidentForUpdate(kIncidentForUpdate + "id = $1 FOR UPDATE");
@@ -33,8 +39,8 @@ const PgStatement kFindIncidentByNumberForUpdate(kIncidentForUpdate +
                                                  "incident_number = $1 FOR UPDATE");
 
 // Rows of a new alert, of its link and of its incident events are buffered (PgRowBatch) and go
-// out as one statement per table, before the next statement of another kind or the COMMIT: a
-// batch of 64 alerts costs the server 3 statements instead of 192. The order puts each table
+// out as one statement per table, before the next statement that must see them or the COMMIT:
+// a batch of 64 alerts costs the server 3 statements instead of 192. The order puts each table
 // before those whose foreign keys reference it (incidents are inserted at once, not buffered).
 //
 // An alert's id is drawn beforehand (kNextAlertIds), so nothing waits for the insert. No ON
@@ -71,7 +77,7 @@ const PgRowBatch kAppendEvents(
 const PgStatement kPrefetchAlerts(std::string("SELECT ") + kAlertColumns +
                                       " FROM alerts WHERE source = $1 AND external_id = ANY($2)"
                                       " ORDER BY external_id FOR UPDATE",
-                                  PgPlanning::kPerExecution);
+                                  PgPlanning::kPerExecution, PgBufferedRows::kMayWait);
 // The newest open incident of each group key (sorted by the caller), as kFindOpenIncident
 // finds it without the window (the caller applies it). Prepared: a LATERAL subquery with a
 // LIMIT is planned as a loop over the keys, each a backward scan of incidents_open_by_group,
@@ -83,9 +89,10 @@ const PgStatement kPrefetchAlerts(std::string("SELECT ") + kAlertColumns +
 const PgStatement kPrefetchOpenIncidents(
     std::string("SELECT i.* FROM unnest($1::text[]) AS k(group_key) CROSS JOIN LATERAL "
                 "(SELECT ") +
-    kIncidentColumns +
-    " FROM incidents WHERE group_key = k.group_key AND status IN ('triggered', 'acknowledged')"
-    " ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE) AS i");
+        kIncidentColumns +
+        " FROM incidents WHERE group_key = k.group_key AND status IN ('triggered', 'acknowledged')"
+        " ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE) AS i",
+    PgPlanning::kCached, PgBufferedRows::kMayWait);
 
 // At most kMaxIdsPerDraw ids per execution. The LIMIT is what lets PostgreSQL keep the
 // prepared statement's generic plan: without it the generic plan expects generate_series'
@@ -95,7 +102,8 @@ constexpr int64_t kMaxIdsPerDraw = 128;
 const PgStatement kNextAlertIds(
     "SELECT nextval(seq) FROM pg_get_serial_sequence('alerts', 'id') seq, "
     "generate_series(1, $1) LIMIT " +
-    std::to_string(kMaxIdsPerDraw));
+        std::to_string(kMaxIdsPerDraw),
+    PgPlanning::kCached, PgBufferedRows::kMayWait);
 // Ids drawn per round trip: doubling from 1 up to this, so a transaction inserting one alert
 // draws one id, and one inserting hundreds a few blocks, leaving at most one block unused.
 constexpr int64_t kMaxAlertIdBlock = 64;
@@ -109,14 +117,17 @@ const PgStatement kAcknowledgeAlert(
     "UPDATE alerts SET acknowledged_at = $2 WHERE id = $1 AND acknowledged_at IS NULL");
 
 // The partial index incidents_open_by_group serves this query: its WHERE repeats the index's.
-const PgStatement kLockGroup("SELECT pg_advisory_xact_lock($1, hashtext($2))");
+const PgStatement kLockGroup("SELECT pg_advisory_xact_lock($1, hashtext($2))", PgPlanning::kCached,
+                             PgBufferedRows::kMayWait);
 // Several, in the array's order (a function scan feeds the projection in order).
 const PgStatement kLockGroups(
-    "SELECT pg_advisory_xact_lock($1, hashtext(k)) FROM unnest($2::text[]) AS k");
+    "SELECT pg_advisory_xact_lock($1, hashtext(k)) FROM unnest($2::text[]) AS k",
+    PgPlanning::kCached, PgBufferedRows::kMayWait);
 const PgStatement kFindOpenIncident(
     std::string("SELECT ") + kIncidentColumns +
-    " FROM incidents WHERE group_key = $1 AND status IN ('triggered', 'acknowledged')"
-    " AND created_at >= $2 ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE");
+        " FROM incidents WHERE group_key = $1 AND status IN ('triggered', 'acknowledged')"
+        " AND created_at >= $2 ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE",
+    PgPlanning::kCached, PgBufferedRows::kMayWait);
 const PgStatement kInsertIncident(
     std::string(
         "INSERT INTO incidents (incident_number, title, severity, status, summary, commander, "

@@ -131,6 +131,38 @@ TEST_CASE("postgres connection: buffered rows go out as one statement per batch,
   CHECK(children.optional_text(2, 1) == "third");
 }
 
+TEST_CASE("postgres connection: a kMayWait statement leaves buffered rows for the next one") {
+  auto db = connection_with_tables(fresh_database());
+  const PgStatement lookup("SELECT count(*) FROM child", PgPlanning::kCached,
+                           PgBufferedRows::kMayWait);
+  const PgStatement must_see("SELECT count(*) FROM child");
+  db->exec("BEGIN");
+  add_parent(*db, 1, "one");
+  add_child(*db, 1, "a");
+  CHECK(db->exec(lookup).int64(0, 0) == 0);  // ran before the buffered rows went out
+  add_child(*db, 1, "b");
+  CHECK(db->exec(must_see).int64(0, 0) == 2);  // sent them first
+  db->exec("COMMIT");
+  // The rows buffered around the kMayWait statement went out as one INSERT per table.
+  CHECK(db->exec("SELECT count(*) FROM statements WHERE tbl = 'parent'").int64(0, 0) == 1);
+  CHECK(db->exec("SELECT count(*) FROM statements WHERE tbl = 'child'").int64(0, 0) == 1);
+}
+
+TEST_CASE(
+    "postgres connection: a buffered row that fails behind a kMayWait statement fails the "
+    "COMMIT") {
+  const std::string url = fresh_database();
+  auto db = connection_with_tables(url);
+  const PgStatement lookup("SELECT 1", PgPlanning::kCached, PgBufferedRows::kMayWait);
+  db->exec("BEGIN");
+  add_parent(*db, 1, "one");
+  add_child(*db, 99, "orphan");  // no such parent
+  CHECK(db->exec(lookup).int64(0, 0) == 1);
+  CHECK_THROWS_AS(db->exec("COMMIT"), StoreError);
+  auto other = connect(url);
+  CHECK(other->exec("SELECT count(*) FROM parent").int64(0, 0) == 0);
+}
+
 TEST_CASE("postgres connection: buffered rows go out before a deferred statement and COMMIT") {
   auto db = connection_with_tables(fresh_database());
   const PgStatement rename("UPDATE parent SET name = $2 WHERE id = $1");
