@@ -163,13 +163,17 @@ class Applier {
     std::optional<int64_t> incident_id = tx_.resolve_link(row.id, row.occurrence, now_);
     if (!incident_id) return;
     record(tx_, *incident_id, "alert_resolved", describe(row), now_);
-    if (tx_.count_unresolved_links(*incident_id) == 0) all_resolved(*incident_id);
+    // The incident's row is locked before its links are counted. A transaction linking
+    // another alert to it holds that lock from the moment it looked the incident up, so the
+    // count waits for it to commit and sees its link; counted first, the incident could be
+    // declared all-resolved (and auto-resolved) with a firing alert just linked to it.
+    std::optional<IncidentRow> incident = tx_.find_incident(*incident_id);
+    if (tx_.count_unresolved_links(*incident_id) == 0) all_resolved(*incident_id, incident);
   }
 
-  void all_resolved(int64_t incident_id) {
+  void all_resolved(int64_t incident_id, std::optional<IncidentRow>& incident) {
     record(tx_, incident_id, "all_alerts_resolved", JsonObjectText(), now_);
     if (!settings_.auto_resolve) return;
-    std::optional<IncidentRow> incident = tx_.find_incident(incident_id);
     if (!incident || !is_open(incident->status)) return;
     JsonObjectText change;
     change.add("from", to_string(incident->status))

@@ -210,7 +210,9 @@ struct AlertKey {
 };
 
 // Primitive operations inside one transaction. Errors (constraint, connection lost) throw
-// StoreError; write() catches it, rolls back and returns it as a Status.
+// StoreError; write() catches it, rolls back and returns it as a Status. The alerts and
+// incidents a WriteTx reads are locked for the rest of it where writers run concurrently
+// (PostgreSQL: FOR UPDATE); SQLite has one writer at a time.
 class WriteTx : public ReadTx {
  public:
   // A hint, before ingesting a batch: the alerts it will look up with find_alert and the group

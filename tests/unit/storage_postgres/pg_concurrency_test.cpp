@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "regend/domain/ingestion.h"
 #include "tests/support/wait.h"
 #include "tests/unit/storage_postgres/pg_test_support.h"
 
@@ -189,6 +190,99 @@ TEST_CASE("postgres store: two writers grouping into one new incident create it 
   CHECK(joined == created);
   CHECK(second_id == created);
   CHECK(query_int(url, "SELECT count(*) FROM incidents") == 1);
+}
+
+// Ingestion of one firing alert of group "DiskFull" (or its resolution), as the writer runs it.
+domain::Submission disk_full(const std::string& id, domain::AlertStatus status) {
+  domain::NormalizedAlert alert;
+  alert.source = "prometheus";
+  alert.external_id = id;
+  alert.title = "disk full";
+  alert.status = status;
+  alert.labels = {{"alertname", "DiskFull"}};
+  alert.raw = "{}";
+  return {"prometheus", {alert}, std::nullopt};
+}
+
+Status ingest(Store& store, const domain::Submission& submission) {
+  return store.write([&](WriteTx& tx) -> Status {
+    domain::apply(tx, tx.load_rules(), submission, ms(2000), {.auto_resolve = true});
+    return {};
+  });
+}
+
+// Another writer (another regend writer or instance) is linking a new firing alert to the
+// incident while this one resolves the incident's only alert: the resolution must wait for it
+// and count its link, or the incident would be resolved with a firing alert in it.
+TEST_CASE("postgres writer: resolving an incident's last alert counts a link being added to it") {
+  const std::string url = fresh_database();
+  auto store = migrated_store(url);
+  REQUIRE(ingest(*store, disk_full("x", domain::AlertStatus::kFiring)).ok());
+  const int64_t incident = query_int(url, "SELECT id FROM incidents");
+
+  // The other writer, mid-transaction: it has locked the incident (as its open-incident lookup
+  // does) and linked alert y to it, and has not committed.
+  auto other = connect(url);
+  other->exec("BEGIN");
+  other->exec("SELECT id FROM incidents WHERE id = $1 FOR UPDATE", {incident});
+  const int64_t y =
+      other
+          ->exec(
+              "INSERT INTO alerts (source, external_id, title, severity, status, received_at, "
+              "updated_at, incident_id) VALUES ('prometheus', 'y', 't', 'warning', 'firing', "
+              "0, 0, $1) RETURNING id",
+              {incident})
+          .int64(0, 0);
+  other->exec(
+      "INSERT INTO incident_alerts (incident_id, alert_id, occurrence, linked_at) "
+      "VALUES ($1, $2, 1, 0)",
+      {incident, y});
+
+  Status resolved;
+  {
+    std::jthread resolver(
+        [&] { resolved = ingest(*store, disk_full("x", domain::AlertStatus::kResolved)); });
+    CHECK(wait_until([&] { return someone_waits_for_a_lock(url); }));
+    other->exec("COMMIT");
+  }
+  REQUIRE(resolved.ok());
+  CHECK(query_int(url, "SELECT count(*) FROM timeline WHERE kind = 'alert_resolved'") == 1);
+  CHECK(query_int(url, "SELECT count(*) FROM timeline WHERE kind = 'all_alerts_resolved'") == 0);
+  CHECK(query_int(url, "SELECT count(*) FROM incidents WHERE status = 'triggered'") == 1);
+}
+
+// The open-incident prefetch locks the newest open incident of each group; one resolved by
+// another transaction while the prefetch waited for its row is passed over for the next newest
+// open one, which is then the group's open incident.
+TEST_CASE("postgres store: the open-incident prefetch skips an incident resolved while it waited") {
+  const std::string url = fresh_database();
+  auto store = migrated_store(url);
+  int64_t older = 0, newer = 0;
+  write_ok(*store, [&](WriteTx& tx) {
+    older = tx.insert_incident(sample_incident("g", 1000)).id;
+    newer = tx.insert_incident(sample_incident("g", 2000)).id;
+  });
+  auto other = connect(url);
+  other->exec("BEGIN");
+  other->exec("UPDATE incidents SET status = 'resolved' WHERE id = $1", {newer});
+
+  std::optional<IncidentRow> found;
+  Status status;
+  {
+    std::jthread prefetcher([&] {
+      status = store->write([&](WriteTx& tx) -> Status {
+        const std::vector<std::string> groups = {"g"};
+        tx.prefetch({}, groups);
+        found = tx.find_open_incident("g", ms(0));
+        return {};
+      });
+    });
+    CHECK(wait_until([&] { return someone_waits_for_a_lock(url); }));
+    other->exec("COMMIT");
+  }
+  REQUIRE(status.ok());
+  REQUIRE(found.has_value());
+  CHECK(found->id == older);
 }
 
 TEST_CASE("postgres store: more writers than pooled connections all complete") {
