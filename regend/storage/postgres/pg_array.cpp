@@ -1,6 +1,7 @@
 #include "regend/storage/postgres/pg_array.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 
 #include "common/byte_scan.h"
@@ -26,7 +27,7 @@ void append_escaped(std::string& out, std::string_view value) {
         continue;
       }
     }
-    for (const char* stop = std::min(p + 8, end); p < stop; ++p) {
+    for (const char* stop = p + std::min<std::ptrdiff_t>(8, end - p); p < stop; ++p) {
       if (!needs_escape(*p)) continue;
       out.append(run, p);
       out += '\\';

@@ -80,12 +80,12 @@ const PgStatement kPrefetchAlerts(std::string("SELECT ") + kAlertColumns +
                                   PgPlanning::kPerExecution, PgBufferedRows::kMayWait);
 // The newest open incident of each group key (sorted by the caller), as kFindOpenIncident
 // finds it without the window (the caller applies it). Prepared: a LATERAL subquery with a
-// LIMIT is planned as a loop over the keys, each a backward scan of incidents_open_by_group,
-// whatever the statistics say, so the generic plan is the right one even on a table never
-// analyzed; planning the earlier DISTINCT ON form at every execution cost the server more than
-// running it (191 µs against 126 per batch). LIMIT 1 is applied after the row lock: an
-// incident another transaction resolved before this one could lock it is skipped for the next
-// newest open one.
+// LIMIT is planned as a loop over the keys, each a scan of incidents_open_by_group for that
+// key (newest first, a sort of its few rows for the id tie-break), whatever the statistics say, so
+// the generic plan is the right one even on a table never analyzed; planning the earlier DISTINCT
+// ON form at every execution cost the server more than running it (191 µs against 126 per batch).
+// LIMIT 1 is applied after the row lock: an incident another transaction resolved before this one
+// could lock it is skipped for the next newest open one.
 const PgStatement kPrefetchOpenIncidents(
     std::string("SELECT i.* FROM unnest($1::text[]) AS k(group_key) CROSS JOIN LATERAL "
                 "(SELECT ") +
@@ -250,7 +250,7 @@ bool PgWriteTx::prefetch(std::span<const AlertKey> alerts,
       if (known_alerts_.try_emplace(alert_key(source, external_id), std::nullopt).second) ++absent;
     }
   }
-  if (absent > 0) {
+  if (!alerts.empty()) {
     expected_new_alerts_ = std::max<int64_t>(0, absent - static_cast<int64_t>(alert_ids_.size()));
   }
 

@@ -70,19 +70,6 @@ TEST_CASE("writer pool: alerts of one group go to one writer, groups spread over
   pool.stop();
 }
 
-TEST_CASE("writer pool: one writer routes nothing") {
-  test::TempDir dir;
-  storage::SqliteStore store(dir.file("regen.db"));
-  REQUIRE(store.migrate().ok());
-  WriterPool pool(store, 1, {}, [] { return domain::Timestamp{}; });
-  pool.start();
-  REQUIRE(submit_and_wait(pool, submission("first", "Warmup")).ok());
-  for (int i = 0; i < 20; ++i) {
-    CHECK(pool.writer_for(submission("x" + std::to_string(i), "G" + std::to_string(i))) == 0);
-  }
-  pool.stop();
-}
-
 TEST_CASE("writer pool: concurrent submissions are all answered and grouped once per group") {
   test::TempDir dir;
   storage::SqliteStore store(dir.file("regen.db"));

@@ -87,6 +87,8 @@ TEST_CASE("postgres store: a prefetched batch larger than one id draw gets every
   CHECK(std::adjacent_find(ids.begin(), ids.end()) == ids.end());
   CHECK(query_int(url, "SELECT count(*) FROM alerts") == 300);
   CHECK(query_int(url, "SELECT count(DISTINCT id) FROM alerts") == 300);
+  // Exactly as many ids drawn as prefetch expected: none wasted in doubling blocks.
+  CHECK(query_int(url, "SELECT last_value FROM alerts_id_seq") == ids.back());
 }
 
 TEST_CASE("postgres store: updating an alert overwrites its columns") {
