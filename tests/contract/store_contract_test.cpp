@@ -482,6 +482,7 @@ TEST_CASE("contract: several writers side by side group and store as one writer 
       std::atomic<int> incidents_created{0};
       std::atomic<int> created{0};
       std::atomic<int> gave_up{0};
+      std::atomic<int> resent{0};  // answered kUnavailable (a deadlock retried and lost again)
       auto group = [](int n) { return "Group" + std::to_string(n % kGroups); };
       auto id = [](int sender, int request, char which) {
         return "s" + std::to_string(sender) + "-" + std::to_string(request) + which;
@@ -512,12 +513,14 @@ TEST_CASE("contract: several writers side by side group and store as one writer 
                 ++gave_up;
                 break;
               }
+              ++resent;
             }
           }
         });
       }
       for (std::thread& sender : senders) sender.join();
       pool.stop();
+      INFO(resent << " requests sent again after kUnavailable");
       CHECK(gave_up == 0);
       CHECK(created == kSenders * kRequests * 2);
       CHECK(incidents_created == kGroups);
