@@ -37,6 +37,7 @@ parts=("$@")
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 . scripts/lib/regend_ready.sh
+. scripts/lib/local_postgres.sh
 regend=$build/regend/regend
 regenctl=$build/regenctl/regenctl
 port=18790
@@ -44,7 +45,6 @@ target=http://127.0.0.1:$port
 work=$(mktemp -d /var/tmp/regen-benchmarks.XXXXXX)  # on the disk, as a real data directory
 chmod 755 "$work"                                    # PostgreSQL runs as postgres beneath it
 regend_pid=
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 pg_port=15433
 
 note() { echo "$*" | tee -a "$out/summary.txt"; }
@@ -57,13 +57,9 @@ stop_regend() {
   regend_pid=
 }
 
-as_postgres() { runuser -u postgres -- env -C "$work/pg" "$@"; }
-stop_postgres() {
-  [ -d "$work/pg/data" ] && as_postgres "$pg_bin/pg_ctl" -D "$work/pg/data" -m fast stop >/dev/null 2>&1
-}
 cleanup() {
   stop_regend
-  stop_postgres
+  pg_stop "$work/pg"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -122,16 +118,9 @@ part_sqlite() {
 part_postgres() {
   note "## target 3: capacity on PostgreSQL vs pgbench (64 clients, 30 s each)"
   mkdir -p "$work/pg"
-  chown postgres "$work/pg"
-  as_postgres "$pg_bin/initdb" -D "$work/pg/data" -A trust -U regen -E UTF8 --locale=C >/dev/null
-  as_postgres "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/pg.log" -w -o \
-    "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
-  "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U regen pgbench
-  "$pg_bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U regen pgbench -c \
-    "CREATE TABLE t (id bigserial PRIMARY KEY, payload text NOT NULL, created_at bigint NOT NULL)"
-  echo "INSERT INTO t (payload, created_at) VALUES ('x', 1);" >"$work/pg/insert.sql"
-  "$pg_bin/pgbench" -n -h 127.0.0.1 -p "$pg_port" -U regen -c 64 -j 2 -T 30 \
-    -f "$work/pg/insert.sql" pgbench >"$out/pgbench.txt" 2>&1
+  pg_start "$work/pg" "$pg_port"
+  pgbench_prepare "$work/pg" "$pg_port"
+  pgbench_insert_tps "$work/pg" "$pg_port" 30 >"$out/pgbench.txt"
   note "pgbench: $(grep -E '^(tps|latency average)' "$out/pgbench.txt" | tr '\n' ' ')"
   "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U regen regen
   start_regend postgres - --database-url "postgres://regen@127.0.0.1:$pg_port/regen"
@@ -140,7 +129,7 @@ part_postgres() {
   note "regend: $(json_figure "$out/capacity-postgres.json" \
     "$capacity_figures")"
   stop_regend
-  stop_postgres
+  pg_stop "$work/pg"
 }
 
 part_reference() {

@@ -314,7 +314,7 @@ int Daemon::Impl::run() {
                listeners, server_->io_threads(), admin_->path());
   systemd::notify("READY=1\nSTATUS=Serving on " + listeners);
   control_.run();
-  // The writers finish what it has queued (and answers those requests) while the io threads
+  // The writers finish what they have queued (and answer those requests) while the io threads
   // can still deliver the answers; only then do the io threads stop.
   writers_->stop();
   executor_->stop();

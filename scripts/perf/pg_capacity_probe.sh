@@ -19,30 +19,24 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=$BUILD/regend/regend; CTL=$BUILD/regenctl/regenctl
 # shellcheck source=../lib/regend_ready.sh
 . "$ROOT/scripts/lib/regend_ready.sh"
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+# shellcheck source=../lib/local_postgres.sh
+. "$ROOT/scripts/lib/local_postgres.sh"
 PORT=${PGPORT:-15497}; RPORT=${REGEN_PORT:-18778}
-W=$(mktemp -d); chown postgres "$W"; chmod 755 "$W"
+W=$(mktemp -d)
 regend_pid=
-as_pg() { runuser -u postgres -- env -C "$W" "$@"; }
-psql_regen() { "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$PORT" -U regen "$@"; }
+psql_regen() { pg_psql "$PORT" "$@"; }
 cleanup() {
   [ -n "$regend_pid" ] && kill -INT "$regend_pid" 2>/dev/null && wait "$regend_pid" 2>/dev/null
-  as_pg "$PGBIN/pg_ctl" -D "$W/data" -m immediate stop >/dev/null 2>&1
+  pg_stop "$W"
   rm -rf "$W"
 }
 trap cleanup EXIT
 
 preload=()
 [ "$STATEMENTS" = 1 ] &&
-  preload=(-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on)
-as_pg "$PGBIN/initdb" -D "$W/data" -A trust -U regen -E UTF8 --locale=C >/dev/null
-as_pg "$PGBIN/pg_ctl" -D "$W/data" -l "$W/pg.log" -w -o \
-  "-p $PORT -k $W -c listen_addresses=127.0.0.1 -c max_connections=200 ${preload[*]}" \
-  start >/dev/null
-"$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U regen bench
-psql_regen bench -c \
-  "CREATE TABLE t (id bigserial PRIMARY KEY, payload text NOT NULL, created_at bigint NOT NULL)"
-echo "INSERT INTO t (payload, created_at) VALUES ('x', 1);" >"$W/insert.sql"
+  preload=(shared_preload_libraries=pg_stat_statements pg_stat_statements.track_planning=on)
+pg_start "$W" "$PORT" "${preload[@]}"
+pgbench_prepare "$W" "$PORT"
 
 cpu_ticks() {  # utime + stime of the given pids, in clock ticks
   local total=0 pid
@@ -56,10 +50,9 @@ per_alert() { echo "scale=1; $1 * 1000000 / $(getconf CLK_TCK) / $2" | bc; }
 
 run() {  # WRITERS ROUND
   local writers=$1 round=$2 tps window=$((DUR / 2))
-  tps=$("$PGBIN/pgbench" -n -h 127.0.0.1 -p "$PORT" -U regen -c 64 -j 2 -T "$DUR" \
-    -f "$W/insert.sql" bench 2>/dev/null | awk '/^tps/{printf "%.0f", $3}')
-  "$PGBIN/dropdb" -h 127.0.0.1 -p "$PORT" -U regen --if-exists regen 2>/dev/null
-  "$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U regen regen
+  tps=$(pgbench_insert_tps "$W" "$PORT" "$DUR" | awk '/^tps/{printf "%.0f", $3}')
+  "$pg_bin/dropdb" -h 127.0.0.1 -p "$PORT" -U regen --if-exists regen 2>/dev/null
+  "$pg_bin/createdb" -h 127.0.0.1 -p "$PORT" -U regen regen
   [ "$STATEMENTS" = 1 ] && psql_regen regen -c "CREATE EXTENSION pg_stat_statements"
   rm -rf "$W/regend"; mkdir "$W/regend"
   REGEN_STORAGE_POSTGRES_WRITERS=$writers REGEN_RATE_LIMIT_ENABLED=false "$BIN" \

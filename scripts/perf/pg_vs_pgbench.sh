@@ -9,25 +9,19 @@
 set -u
 BIN=$(readlink -f "$1"); ROUNDS=${2:-2}; DUR=${DUR:-10}
 LUA=$(readlink -f "$(dirname "$0")/post_generic.lua")
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-W=$(mktemp -d); chown postgres "$W"; chmod 755 "$W"
+# shellcheck source=../lib/local_postgres.sh
+. "$(dirname "$0")/../lib/local_postgres.sh"
+W=$(mktemp -d)
 PORT=${PGPORT:-15433}
 RPORT=${REGEN_PORT:-18790}
-as_pg() { runuser -u postgres -- env -C "$W" "$@"; }
-cleanup() { as_pg "$PGBIN/pg_ctl" -D "$W/data" -m immediate stop >/dev/null 2>&1; rm -rf "$W"; }
+cleanup() { pg_stop "$W"; rm -rf "$W"; }
 trap cleanup EXIT
-as_pg "$PGBIN/initdb" -D "$W/data" -A trust -U regen -E UTF8 --locale=C >/dev/null
-as_pg "$PGBIN/pg_ctl" -D "$W/data" -l "$W/pg.log" -w \
-  -o "-p $PORT -k $W -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
-"$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U regen bench
-"$PGBIN/psql" -q -h 127.0.0.1 -p "$PORT" -U regen bench -c \
-  "CREATE TABLE t (id bigserial PRIMARY KEY, payload text NOT NULL, created_at bigint NOT NULL)"
-echo "INSERT INTO t (payload, created_at) VALUES ('x', 1);" > "$W/insert.sql"
+pg_start "$W" "$PORT"
+pgbench_prepare "$W" "$PORT"
 for r in $(seq "$ROUNDS"); do
-  tps=$("$PGBIN/pgbench" -n -h 127.0.0.1 -p "$PORT" -U regen -c 64 -j 2 -T "$DUR" -f "$W/insert.sql" bench \
-        2>/dev/null | awk '/^tps/{print $3}')
-  "$PGBIN/dropdb" -h 127.0.0.1 -p "$PORT" -U regen --if-exists regen
-  "$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U regen regen
+  tps=$(pgbench_insert_tps "$W" "$PORT" "$DUR" | awk '/^tps/{print $3}')
+  "$pg_bin/dropdb" -h 127.0.0.1 -p "$PORT" -U regen --if-exists regen
+  "$pg_bin/createdb" -h 127.0.0.1 -p "$PORT" -U regen regen
   rm -rf "$W/regend"; mkdir "$W/regend"
   REGEN_RATE_LIMIT_ENABLED=false "$BIN" --listen 127.0.0.1:$RPORT --data-dir "$W/regend" \
     --database-url "postgres://regen@127.0.0.1:$PORT/regen" 2>"$W/regend.log" & rp=$!
