@@ -12,7 +12,8 @@
 #               regend on core 1, regenctl on core 0, with the disk's fsync latency beside it
 #   postgres    target 3: load-tests/capacity on a local PostgreSQL against pgbench's
 #               single-row INSERT at the same client count (nothing pinned: the backends need
-#               both cores)
+#               both cores); then, for comparison only, pgbench writing one alert's rows per
+#               transaction into regend's database (scripts/lib/alert_write_set.pgbench)
 #   reference   docs/RELIABILITY.md: webhook-sustained and webhook-burst at full length, with
 #               the daemon's RSS sampled during the burst (target 5)
 #   api-read    target 4 and docs/RELIABILITY.md: bench seed (BENCH_INCIDENTS, BENCH_ALERTS;
@@ -129,6 +130,9 @@ part_postgres() {
   note "regend: $(json_figure "$out/capacity-postgres.json" \
     "$capacity_figures")"
   stop_regend
+  pgbench_alert_write_set_tps "$pg_port" regen 30 >"$out/pgbench-alert-write-set.txt"
+  note "pgbench, one alert's rows per transaction: $(grep -E '^(tps|latency average)' \
+    "$out/pgbench-alert-write-set.txt" | tr '\n' ' ')"
   pg_stop "$work/pg"
 }
 

@@ -3,25 +3,17 @@
 namespace regen::domain {
 namespace {
 
-struct IncidentEvent {
+// The timeline entry of an event; its outbox event is storage::outbox_event_for(entry).
+storage::TimelineEntry make_entry(int64_t incident_id, std::string_view kind,
+                                  std::string_view actor, JsonObjectText payload,
+                                  Timestamp now) {
   storage::TimelineEntry entry;
-  storage::OutboxEvent event;
-};
-
-IncidentEvent make_event(int64_t incident_id, std::string_view kind, std::string_view actor,
-                         JsonObjectText payload, Timestamp now) {
-  std::string text = std::move(payload.add("incident_id", incident_id)).finish();
-  IncidentEvent out;
-  out.entry.incident_id = incident_id;
-  out.entry.kind = std::string(kind);
-  out.entry.actor = std::string(actor);
-  out.entry.payload_json = text;
-  out.entry.at = now;
-  out.event.event_type = std::string(kind);
-  out.event.incident_id = incident_id;
-  out.event.payload_json = std::move(text);
-  out.event.at = now;
-  return out;
+  entry.incident_id = incident_id;
+  entry.kind = std::string(kind);
+  entry.actor = std::string(actor);
+  entry.payload_json = std::move(payload.add("incident_id", incident_id)).finish();
+  entry.at = now;
+  return entry;
 }
 
 }  // namespace
@@ -29,16 +21,15 @@ IncidentEvent make_event(int64_t incident_id, std::string_view kind, std::string
 storage::TimelineEntry record_incident_event(storage::WriteTx& tx, int64_t incident_id,
                                              std::string_view kind, std::string_view actor,
                                              JsonObjectText payload, Timestamp now) {
-  IncidentEvent made = make_event(incident_id, kind, actor, std::move(payload), now);
-  made.entry.id = tx.append_timeline(made.entry);
-  tx.enqueue_outbox(made.event);
-  return made.entry;
+  storage::TimelineEntry entry = make_entry(incident_id, kind, actor, std::move(payload), now);
+  entry.id = tx.append_timeline(entry);
+  tx.enqueue_outbox(storage::outbox_event_for(entry));
+  return entry;
 }
 
 void add_incident_event(storage::WriteTx& tx, int64_t incident_id, std::string_view kind,
                         std::string_view actor, JsonObjectText payload, Timestamp now) {
-  IncidentEvent made = make_event(incident_id, kind, actor, std::move(payload), now);
-  tx.append_event(made.entry, made.event);
+  tx.append_event(make_entry(incident_id, kind, actor, std::move(payload), now));
 }
 
 }  // namespace regen::domain

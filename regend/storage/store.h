@@ -77,6 +77,11 @@ struct OutboxEvent {
   Timestamp at{};
 };
 
+// The outbox event that announces a timeline entry: its kind, incident, payload and time.
+inline OutboxEvent outbox_event_for(const TimelineEntry& entry) {
+  return {entry.kind, entry.incident_id, entry.payload_json, entry.at};
+}
+
 // What a backend throws from inside a transaction (connection lost, constraint violated);
 // write() converts it to a Status. kUnavailable means "retry later", anything else is a bug or
 // bad data.
@@ -253,13 +258,13 @@ class WriteTx : public ReadTx {
   // Returns the new entry's id.
   virtual int64_t append_timeline(const TimelineEntry& entry) = 0;
   virtual void enqueue_outbox(const OutboxEvent& event) = 0;
-  // append_timeline(entry), then enqueue_outbox(event), for callers that do not need the
-  // entry's id (ingestion). A backend may write both with one statement and send it without
-  // waiting for it; an error in it then throws from a later operation or fails the commit, so
-  // it still fails the whole write.
-  virtual void append_event(const TimelineEntry& entry, const OutboxEvent& event) {
+  // append_timeline(entry), then enqueue_outbox(outbox_event_for(entry)), for callers that do
+  // not need the entry's id (ingestion). A backend may write both with one statement, the
+  // payload sent once, and send it without waiting for it; an error in it then throws from a
+  // later operation or fails the commit, so it still fails the whole write.
+  virtual void append_event(const TimelineEntry& entry) {
     append_timeline(entry);
-    enqueue_outbox(event);
+    enqueue_outbox(outbox_event_for(entry));
   }
 
   // Records a delivery id; false when it was recorded before (the delivery is a replay).

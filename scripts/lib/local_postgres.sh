@@ -12,6 +12,10 @@
 # pgbench_insert_tps DIR PORT SECONDS: pgbench running insert.sql with 64 clients (the
 #   capacity scenario's connection count) for SECONDS; prints its output (the "tps = ..." line
 #   is the figure).
+# pgbench_alert_write_set_tps PORT DB SECONDS: a second, informative reference (not target
+#   3's): pgbench with 64 clients writing, one transaction per alert, the rows regend writes for
+#   a new alert joining an open incident (alert_write_set.pgbench) into DB, a database regend
+#   has migrated; it opens incidents 1..100 first if they are missing. Prints pgbench's output.
 
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 
@@ -44,6 +48,16 @@ pgbench_prepare() {
   pg_psql "$port" bench -c \
     "CREATE TABLE t (id bigserial PRIMARY KEY, payload text NOT NULL, created_at bigint NOT NULL)"
   echo "INSERT INTO t (payload, created_at) VALUES ('x', 1);" >"$dir/insert.sql"
+}
+
+pgbench_alert_write_set_tps() {
+  local port=$1 db=$2 seconds=$3
+  pg_psql "$port" "$db" -c "INSERT INTO incidents (id, title, severity, status, group_key,
+      created_at, updated_at)
+    SELECT g, 'BenchCapacity', 'warning', 'triggered', 'ws' || g, 0, 0
+    FROM generate_series(1, 100) g ON CONFLICT (id) DO NOTHING"
+  "$pg_bin/pgbench" -n -h 127.0.0.1 -p "$port" -U regen -c 64 -j 2 -T "$seconds" \
+    -f "$(dirname "${BASH_SOURCE[0]}")/alert_write_set.pgbench" "$db" 2>&1
 }
 
 pgbench_insert_tps() {

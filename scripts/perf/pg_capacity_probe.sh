@@ -8,6 +8,11 @@
 # run (regend, all PostgreSQL processes, regenctl), from /proc/PID/stat.
 # STATEMENTS=1 loads pg_stat_statements (with track_planning) and prints, after each run, the
 # statements that cost the server most: calls, plans, planning and execution µs per call.
+# WRITE_SET=1 runs, after each regend run, the second reference of local_postgres.sh: pgbench
+# writing one alert's rows per transaction into the same database (pgbench_alert_write_set_tps),
+# and prints its TPS and regend's rate against it.
+# SCHEMA_SQL='...' runs that SQL in regend's database once regend has migrated it, before the
+# load: a model of a schema change (say, a dropped index) measured without building one.
 # Nothing is pinned, as in scripts/benchmarks.sh: PostgreSQL needs the cores as much as regend.
 #
 # usage: scripts/perf/pg_capacity_probe.sh [BUILD] [ROUNDS]   (run as root)
@@ -60,6 +65,7 @@ run() {  # WRITERS ROUND
     --database-url "postgres://regen@127.0.0.1:$PORT/regen" 2>"$W/regend.log" &
   regend_pid=$!
   wait_for_ready "http://127.0.0.1:$RPORT" "$regend_pid" "$W/regend.log" || exit 1
+  [ -n "${SCHEMA_SQL:-}" ] && psql_regen regen -c "$SCHEMA_SQL"
   [ "$STATEMENTS" = 1 ] && psql_regen regen -c "SELECT pg_stat_statements_reset()" >/dev/null
   "$CTL" bench run "$ROOT/load-tests/capacity.toml" --target "http://127.0.0.1:$RPORT" \
     --connections 64 --duration-scale "$(echo "scale=3; $DUR / 30" | bc)" -o json \
@@ -98,6 +104,12 @@ PY
       ORDER BY total_exec_time + total_plan_time DESC LIMIT 12"
   fi
   kill -INT "$regend_pid"; wait "$regend_pid" 2>/dev/null; regend_pid=
+  if [ "${WRITE_SET:-0}" = 1 ]; then
+    local rate ws
+    rate=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["metrics"]["http_reqs"]["rate"])' "$W/capacity.json")
+    ws=$(pgbench_alert_write_set_tps "$PORT" regen "$DUR" | awk '/^tps/{printf "%.0f", $3}')
+    echo "  write-set pgbench=$ws regend/write-set=$(echo "scale=3; $rate / $ws" | bc)"
+  fi
 }
 
 for round in $(seq "$ROUNDS"); do

@@ -58,18 +58,17 @@ const PgRowBatch kLinkAlerts(
     "INSERT INTO incident_alerts (incident_id, alert_id, occurrence, linked_at) "
     "SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[])",
     4, 1);
-// An incident event's timeline row and outbox row. Timeline ids follow the rows' order (the
-// sort feeds the insert in it), so entries keep the order they were added in.
+// An incident event's timeline row and the outbox row announcing it (outbox_event_for: the
+// same kind, incident, payload and time, so each is sent once). Timeline ids follow the rows'
+// order (the sort feeds the insert in it), so entries keep the order they were added in.
 const PgRowBatch kAppendEvents(
     "WITH event AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], "
-    "$5::bigint[], $6::text[], $7::bigint[], $8::text[], $9::bigint[]) WITH ORDINALITY "
-    "AS e(incident_id, kind, actor, payload, created_at, event_type, event_incident_id, "
-    "event_payload, event_at, n)), "
+    "$5::bigint[]) WITH ORDINALITY AS e(incident_id, kind, actor, payload, created_at, n)), "
     "entry AS (INSERT INTO timeline (incident_id, kind, actor, payload, created_at) "
     "SELECT incident_id, kind, actor, payload, created_at FROM event ORDER BY n) "
     "INSERT INTO outbox (event_type, incident_id, payload, created_at) "
-    "SELECT event_type, event_incident_id, event_payload, event_at FROM event ORDER BY n",
-    9, 2);
+    "SELECT kind, incident_id, payload, created_at FROM event ORDER BY n",
+    5, 2);
 
 // WriteTx::prefetch's reads. The alerts' is planned per execution like kFindAlertForUpdate,
 // once per batch. Rows are locked in the order of the keys, which the caller sorts: the same
@@ -423,11 +422,10 @@ void PgWriteTx::enqueue_outbox(const OutboxEvent& event) {
   db_.defer(kEnqueueOutbox, {event.event_type, event.incident_id, event.payload_json, event.at});
 }
 
-void PgWriteTx::append_event(const TimelineEntry& entry, const OutboxEvent& event) {
-  db_.defer_row(kAppendEvents,
-                std::initializer_list<PgParam>{entry.incident_id, entry.kind, entry.actor,
-                                               entry.payload_json, entry.at, event.event_type,
-                                               event.incident_id, event.payload_json, event.at});
+void PgWriteTx::append_event(const TimelineEntry& entry) {
+  db_.defer_row(kAppendEvents, std::initializer_list<PgParam>{entry.incident_id, entry.kind,
+                                                              entry.actor, entry.payload_json,
+                                                              entry.at});
 }
 
 bool PgWriteTx::record_delivery(std::string_view source, std::string_view delivery_id,

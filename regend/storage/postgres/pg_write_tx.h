@@ -67,7 +67,7 @@ class PgWriteTx final : public PgReads<WriteTx> {
   // insert_alert, link_alert and append_event buffer their rows (PgConnection::defer_row). Their
   // errors throw from the next operation that reads a result, or fail the COMMIT.
   void enqueue_outbox(const OutboxEvent& event) override;
-  void append_event(const TimelineEntry& entry, const OutboxEvent& event) override;
+  void append_event(const TimelineEntry& entry) override;
   bool record_delivery(std::string_view source, std::string_view delivery_id,
                        Timestamp at) override;
   int64_t insert_routing_rule(const domain::RoutingRuleRecord& rule, Timestamp at) override;

@@ -268,10 +268,8 @@ TEST_CASE("postgres store: an event's timeline entry and outbox event are stored
   int64_t incident = 0;
   write_ok(*store, [&](WriteTx& tx) {
     incident = tx.insert_incident(sample_incident("g", 1000)).id;
-    tx.append_event({0, incident, "alert_linked", "system", R"({"alert_id":7})", ms(2000)},
-                    {"alert_linked", incident, R"({"alert_id":7,"x":1})", ms(2001)});
-    tx.append_event({0, incident, "status_changed", "system", "{}", ms(3000)},
-                    {"status_changed", incident, "{}", ms(3000)});
+    tx.append_event({0, incident, "alert_linked", "system", R"({"alert_id":7})", ms(2000)});
+    tx.append_event({0, incident, "status_changed", "system", "{}", ms(3000)});
     CHECK(tx.count_outbox(100) == 2);  // deferred, yet seen by the next statement
     std::vector<TimelineEntry> entries = tx.list_timeline(incident);
     REQUIRE(entries.size() == 2);
@@ -285,9 +283,10 @@ TEST_CASE("postgres store: an event's timeline entry and outbox event are stored
   REQUIRE(outbox.rows() == 2);
   CHECK(outbox.text(0, 0) == "alert_linked");
   CHECK(outbox.optional_int64(0, 1) == incident);
-  CHECK(outbox.text(0, 2) == R"({"alert_id":7,"x":1})");
-  CHECK(outbox.int64(0, 3) == 2001);
+  CHECK(outbox.text(0, 2) == R"({"alert_id":7})");
+  CHECK(outbox.int64(0, 3) == 2000);
   CHECK(outbox.text(1, 0) == "status_changed");
+  CHECK(outbox.int64(1, 3) == 3000);
 }
 
 TEST_CASE("postgres store: a delivery is recorded once and its replay is reported") {
