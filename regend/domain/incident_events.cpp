@@ -5,8 +5,7 @@ namespace {
 
 // The timeline entry of an event; its outbox event is storage::outbox_event_for(entry).
 storage::TimelineEntry make_entry(int64_t incident_id, std::string_view kind,
-                                  std::string_view actor, JsonObjectText payload,
-                                  Timestamp now) {
+                                  std::string_view actor, JsonObjectText payload, Timestamp now) {
   storage::TimelineEntry entry;
   entry.incident_id = incident_id;
   entry.kind = std::string(kind);

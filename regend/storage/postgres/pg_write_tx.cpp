@@ -423,9 +423,9 @@ void PgWriteTx::enqueue_outbox(const OutboxEvent& event) {
 }
 
 void PgWriteTx::append_event(const TimelineEntry& entry) {
-  db_.defer_row(kAppendEvents, std::initializer_list<PgParam>{entry.incident_id, entry.kind,
-                                                              entry.actor, entry.payload_json,
-                                                              entry.at});
+  db_.defer_row(kAppendEvents,
+                std::initializer_list<PgParam>{entry.incident_id, entry.kind, entry.actor,
+                                               entry.payload_json, entry.at});
 }
 
 bool PgWriteTx::record_delivery(std::string_view source, std::string_view delivery_id,
